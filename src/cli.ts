@@ -1,0 +1,136 @@
+/**
+ * The command line. Every action lazily imports its command module so `oncall --help`
+ * and quick commands never load what they do not use.
+ */
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, ExitError, UserError, ValidationError, formatProblem } from './errors.js';
+import type { Context } from './commands/context.js';
+
+const VERSION = '0.1.0';
+
+function collect(value: string, prev: string[] = []): string[] {
+  return [...prev, value];
+}
+
+export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Context>, out: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process): Command {
+  const program = new Command('oncall')
+    // Set before any subcommand is added: subcommands copy these settings when created.
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out.stdout.write(s), writeErr: (s) => out.stderr.write(s) })
+    .description('Runbooks, an append-only incident log, and checked hypotheses from a local model, for the person holding the pager.')
+    .version(VERSION, '-V, --version')
+    .option('--runbooks <dir>', 'also look for runbooks in DIR (repeatable; searched first)', collect)
+    .option('--debug', 'show stack traces for unexpected errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false })
+    .addHelpText('after', '\nExit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 not found, 5 log verification failed,\n6 log write failed, 7 needs a terminal, 8 conflict, 130 interrupted. Docs: README.md.');
+
+  const ctx = async () => makeContext((program.opts().runbooks as string[]) ?? []);
+
+  program.command('start')
+    .description('open an incident (or resume one) and walk its runbook')
+    .option('--runbook <id|file>', 'runbook to follow')
+    .option('--alert <file|->', 'alert payload (Alertmanager v4 or PagerDuty v3 JSON); - reads stdin')
+    .option('--incident <id>', 'resume this incident')
+    .option('--operator <name>', 'your name in the log (default: ONCALL_OPERATOR, config, OS user)')
+    .option('--param <name=value>', 'set a runbook parameter (repeatable)', collect)
+    .option('--demo', 'open a demo incident with the shipped demo runbook (harmless local commands)')
+    .action(async (opts) => (await import('./commands/start.js')).start(await ctx(), opts));
+
+  program.command('open')
+    .description('open an incident without the UI and print its id')
+    .option('--runbook <id|file>', 'runbook to follow')
+    .option('--alert <file|->', 'alert payload (Alertmanager v4 or PagerDuty v3 JSON); - reads stdin')
+    .option('--title <text>', 'incident title (default: from the alert or runbook)')
+    .option('--param <name=value>', 'set a runbook parameter (repeatable)', collect)
+    .option('--operator <name>', 'your name in the log')
+    .option('--json', 'print {"id": ...}')
+    .action(async (opts) => (await import('./commands/open.js')).open(await ctx(), opts));
+
+  program.command('incidents')
+    .description('list incidents, newest first')
+    .option('--open', 'only incidents that are not resolved')
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => (await import('./commands/incidents.js')).incidents(await ctx(), opts));
+
+  program.command('note')
+    .description('append a note to an incident (default: the most recent open one)')
+    .argument('<text...>', 'the note')
+    .option('--incident <id>', 'incident id, unique prefix or 4-letter suffix')
+    .addOption(new Option('--kind <kind>', 'postmortem section this note feeds').choices(['summary', 'impact', 'trigger', 'root-cause', 'resolution', 'detection', 'lesson', 'went-well', 'went-wrong', 'lucky', 'action', 'hypothesis', 'plain']))
+    .option('--operator <name>', 'your name in the log')
+    .option('--json', 'print {"incident", "seq", "hash"}')
+    .action(async (text: string[], opts) => (await import('./commands/note.js')).note(await ctx(), text, opts));
+
+  const log = program.command('log')
+    .description('print an incident\'s events')
+    .option('--incident <id>', 'incident id (default: the most recent open one)')
+    .option('--json', 'one stored event object a line')
+    .action(async (opts) => (await import('./commands/log.js')).log(await ctx(), opts));
+  log.command('verify')
+    .description('check the hash chain and seq numbers; exit 5 naming the first bad seq')
+    .option('--incident <id>', 'incident id (default: the most recent open one)')
+    .option('--json', 'machine-readable output')
+    .action(async (opts, cmd: Command) => (await import('./commands/log-verify.js')).logVerify(await ctx(), { ...cmd.parent?.opts(), ...opts }));
+
+  const runbooks = program.command('runbooks').description('list, check and show runbooks');
+  runbooks.command('list')
+    .description('runbooks on the search path (--runbooks, ONCALL_RUNBOOKS, config, ./runbooks, shipped)')
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => (await import('./commands/runbooks-list.js')).runbooksList(await ctx(), opts));
+  runbooks.command('validate')
+    .description('check runbook files or folders (default: the search path); lists every problem, exit 3 if any')
+    .argument('[path...]', 'files or folders')
+    .option('--json', 'machine-readable output')
+    .action(async (paths: string[], opts) => (await import('./commands/runbooks-validate.js')).runbooksValidate(await ctx(), paths, opts));
+  runbooks.command('show')
+    .description('print a runbook')
+    .argument('<id|file>', 'runbook id or file')
+    .option('--json', 'the parsed runbook as JSON')
+    .action(async (ref: string, opts) => (await import('./commands/runbooks-show.js')).runbooksShow(await ctx(), ref, opts));
+
+  return program;
+}
+
+/** Entry point used by bin/oncall.js. Returns the exit code it set. */
+export async function main(argv: string[], overrides: Partial<Context> = {}): Promise<number> {
+  const stderr = overrides.stderr ?? process.stderr;
+  const debug = argv.includes('--debug');
+  // This module is the bundle's entry (dist/cli.js) or src/cli.ts: either way the package root is one up.
+  const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+  const program = buildProgram(
+    async (runbookDirs) => (await import('./commands/context.js')).defaultContext({ runbookDirs, packageRoot, ...overrides }),
+    { stdout: overrides.stdout ?? process.stdout, stderr },
+  );
+  let code: number = ExitCode.ok;
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    code = handleError(err, stderr, debug);
+  }
+  process.exitCode = code;
+  return code;
+}
+
+function handleError(err: unknown, stderr: NodeJS.WritableStream, debug: boolean): number {
+  if (err instanceof CommanderError) {
+    // Commander already printed its message; help and version are not errors.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  if (err instanceof ExitError) return err.exitCode;
+  if (err instanceof ValidationError) {
+    stderr.write(`error: ${formatProblem(err.problems[0]!)}${err.problems.length > 1 ? ` (+${err.problems.length - 1} more; run \`oncall runbooks validate FILE\`)` : ''}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof UserError) {
+    stderr.write(`error: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
+    if (debug && err.stack) stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  stderr.write(`oncall: internal error: ${e?.message ?? String(err)}${debug ? '' : ' (this is a bug; run again with --debug for the stack)'}\n`);
+  if (debug && e?.stack) stderr.write(`${e.stack}\n`);
+  return ExitCode.internal;
+}

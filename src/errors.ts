@@ -1,0 +1,82 @@
+/** Named exit codes; the README lists them. Keep numbers stable: scripts depend on them. */
+export const ExitCode = {
+  ok: 0,
+  /** A bug: an error that is not one of the typed ones below. */
+  internal: 1,
+  /** Bad flags or arguments. */
+  usage: 2,
+  /** A runbook, alert payload or config file failed validation. */
+  invalidInput: 3,
+  /** No such incident, runbook, step or file. */
+  notFound: 4,
+  /** The incident log failed verification (edited, removed or reordered lines). */
+  logCorrupt: 5,
+  /** The incident log could not be written durably (disk full, read-only, fsync failed, lock timeout). */
+  logWrite: 6,
+  /** An interactive command was run without a terminal. */
+  needsTerminal: 7,
+  /** The operation conflicts with the incident's state (e.g. noting on a closed incident). */
+  conflict: 8,
+  /** Interrupted by Ctrl-C. */
+  interrupted: 130,
+} as const;
+export type ExitCodeName = keyof typeof ExitCode;
+
+/** An error the user can fix: printed as one line, with a hint, never a stack. */
+export class UserError extends Error {
+  readonly exitCode: number;
+  readonly hint: string | undefined;
+  constructor(message: string, opts: { code?: ExitCodeName; hint?: string } = {}) {
+    super(message);
+    this.name = 'UserError';
+    this.exitCode = ExitCode[opts.code ?? 'usage'];
+    this.hint = opts.hint;
+  }
+}
+
+/** A problem found at a place in a file (file:line:col). */
+export interface Problem {
+  file: string;
+  line: number;
+  col: number;
+  /** Dotted path inside the document, when there is one. */
+  path?: string;
+  message: string;
+  hint?: string;
+}
+
+export function formatProblem(p: Problem): string {
+  const where = `${p.file}:${p.line}:${p.col}`;
+  const path = p.path ? ` ${p.path}:` : '';
+  const hint = p.hint ? ` (${p.hint})` : '';
+  return `${where}${path} ${p.message}${hint}`;
+}
+
+/** Validation failed; carries every problem so commands can list them all. */
+export class ValidationError extends UserError {
+  readonly problems: Problem[];
+  constructor(problems: Problem[], code: ExitCodeName = 'invalidInput') {
+    const first = problems[0];
+    super(first ? formatProblem(first) : 'invalid input', { code });
+    this.name = 'ValidationError';
+    this.problems = problems;
+  }
+}
+
+/** The log could not be written durably. Fatal for the writer: never retried. */
+export class LogWriteError extends UserError {
+  constructor(message: string, hint?: string) {
+    super(message, { code: 'logWrite', ...(hint ? { hint } : {}) });
+    this.name = 'LogWriteError';
+  }
+}
+
+/** Exit quietly with a code (the command already printed what it had to say). */
+export class ExitError extends Error {
+  readonly exitCode: number;
+  constructor(code: ExitCodeName | number) {
+    super(`exit ${code}`);
+    this.name = 'ExitError';
+    this.exitCode = typeof code === 'number' ? code : ExitCode[code];
+  }
+}
