@@ -1,0 +1,32 @@
+/** The optional config file (YAML). Strict like runbooks: a typo is an error, not a silent default. */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ValidationError, UserError } from './errors.js';
+import { configPath, type Env } from './util/paths.js';
+
+export interface Config {
+  runbooks?: string[];
+  operator?: string;
+  default_timeout?: number | string;
+  file?: string;
+}
+
+/** Loads the config, or {} when there is none. Relative runbook folders resolve against the file's folder. */
+export async function loadConfig(env: Env = process.env): Promise<Config> {
+  const file = configPath(env);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if ((code === 'ENOENT' || code === 'ENOTDIR') && !env.ONCALL_CONFIG) return {};
+    throw new UserError(`cannot read config ${file}: ${code ?? (err as Error).message}`, { code: code === 'ENOENT' ? 'notFound' : 'invalidInput', hint: 'fix ONCALL_CONFIG or create the file' });
+  }
+  // The parser and schema load only when there is a config file to parse.
+  const [{ parseStrictYaml }, { configSchema }] = await Promise.all([import('./util/strict-yaml.js'), import('./config-schema.js')]);
+  const r = parseStrictYaml(text, file, { schema: configSchema, what: 'a config', maxBytes: 64 * 1024, example: 'e.g. "operator: alice\\nrunbooks: [~/runbooks]"' });
+  if (!r.ok) throw new ValidationError(r.problems);
+  const dir = dirname(file);
+  const home = env.HOME ?? '';
+  return { ...r.value, ...(r.value.runbooks ? { runbooks: r.value.runbooks.map((p) => resolve(dir, p.replace(/^~(?=\/|$)/, home))) } : {}), file };
+}

@@ -1,0 +1,91 @@
+/** Cross-field rules that JSON Schema cannot state. Pure; returns every violation. */
+import type { Runbook } from './schema.js';
+import { envNameFor, isReservedEnv, placeholdersIn } from './template.js';
+
+import type { RuleViolation } from '../util/strict-yaml.js';
+
+function compiles(re: string): string | null {
+  try {
+    new RegExp(re);
+    return null;
+  } catch (err) {
+    return (err as Error).message.replace(/^Invalid regular expression: /, '');
+  }
+}
+
+export function checkRunbookRules(rb: Runbook): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const stepIds = new Map<string, number>();
+  rb.steps.forEach((s, i) => {
+    if (stepIds.has(s.id)) out.push({ path: ['steps', i, 'id'], message: `duplicate step id "${s.id}" (first used by steps.${stepIds.get(s.id)})`, hint: 'give each step a unique id' });
+    else stepIds.set(s.id, i);
+  });
+  const params = new Map<string, number>();
+  (rb.parameters ?? []).forEach((p, i) => {
+    if (params.has(p.name)) out.push({ path: ['parameters', i, 'name'], message: `duplicate parameter "${p.name}"`, hint: 'give each parameter a unique name' });
+    else params.set(p.name, i);
+    const env = envNameFor(p.name);
+    if (isReservedEnv(env)) out.push({ path: ['parameters', i, 'name'], message: `parameter "${p.name}" would set the environment variable ${env}, which changes how commands run`, hint: 'rename it, e.g. target_path' });
+    const bad = compiles(p.pattern);
+    if (bad) out.push({ path: ['parameters', i, 'pattern'], message: `pattern does not compile: ${bad}`, hint: 'write a JavaScript regular expression, e.g. ^[a-z0-9-]+$' });
+    else if (p.default !== undefined && !fullMatch(p.pattern, p.default)) out.push({ path: ['parameters', i, 'default'], message: `default ${JSON.stringify(p.default)} does not match the parameter's pattern ${p.pattern}`, hint: 'fix the default or the pattern' });
+  });
+
+  const isTarget = (t: string) => t === 'end' || stepIds.has(t);
+  rb.steps.forEach((s, i) => {
+    for (const key of ['on_fail', 'next'] as const) {
+      const t = s[key];
+      if (t !== undefined && !isTarget(t)) out.push({ path: ['steps', i, key], message: `${key} points to "${t}", which is not a step id`, hint: `use one of: ${[...stepIds.keys(), 'end'].join(', ')}` });
+    }
+    if (s.kind === 'manual' && s.command !== undefined) out.push({ path: ['steps', i], key: 'command', message: 'a manual step is ticked off by hand and cannot have a command', hint: 'put the text in instructions, or make the step kind: check' });
+    if (typeof s.command === 'string' && s.shell !== true) out.push({ path: ['steps', i, 'command'], message: 'a command given as a string needs shell: true', hint: 'write it as an argv list, e.g. [df, -h], or add shell: true' });
+    if (Array.isArray(s.command) && s.shell === true) out.push({ path: ['steps', i], key: 'shell', message: 'shell: true needs the command as one string', hint: 'write command: "df -h | sort" or drop shell: true' });
+    if (typeof s.command === 'string') {
+      const names = placeholdersIn(s.command);
+      if (names.length) out.push({ path: ['steps', i, 'command'], message: `shell command splices parameter {{${names[0]}}} into the shell string, which allows injection`, hint: `reference it as "$${envNameFor(names[0]!)}" (the parameter arrives as an environment variable)` });
+    }
+    if (Array.isArray(s.command)) {
+      s.command.forEach((arg, j) => {
+        for (const name of placeholdersIn(arg)) {
+          if (!params.has(name)) out.push({ path: ['steps', i, 'command', j], message: `{{${name}}} is not a declared parameter`, hint: params.size ? `declared: ${[...params.keys()].join(', ')}` : 'declare it under parameters:' });
+        }
+      });
+    }
+    if (s.shell !== true && s.command === undefined && s.kind !== 'manual' && s.shell !== undefined) out.push({ path: ['steps', i], key: 'shell', message: 'shell is set but there is no command' });
+    for (const key of ['output_matches', 'output_not_matches'] as const) {
+      const re = s.expect?.[key];
+      const bad = re === undefined ? null : compiles(re);
+      if (bad) out.push({ path: ['steps', i, 'expect', key], message: `regular expression does not compile: ${bad}` });
+    }
+  });
+
+  rb.match?.forEach((m, i) => {
+    if (!m.labels && !m.regex) out.push({ path: ['match', i], message: 'an empty matcher would match every alert', hint: 'add labels: {alertname: ...}' });
+    for (const [label, re] of Object.entries(m.regex ?? {})) {
+      const bad = compiles(re);
+      if (bad) out.push({ path: ['match', i, 'regex', label], message: `regular expression does not compile: ${bad}` });
+    }
+  });
+
+  const causeIds = new Set<string>();
+  rb.known_causes?.forEach((c, i) => {
+    if (causeIds.has(c.id)) out.push({ path: ['known_causes', i, 'id'], message: `duplicate known cause id "${c.id}"` });
+    causeIds.add(c.id);
+    c.signals.forEach((sig, j) => {
+      if (!stepIds.has(sig.step)) out.push({ path: ['known_causes', i, 'signals', j, 'step'], message: `signal refers to step "${sig.step}", which does not exist`, hint: `use one of: ${[...stepIds.keys()].join(', ')}` });
+      if (sig.output_matches === undefined && sig.outcome === undefined) out.push({ path: ['known_causes', i, 'signals', j], message: 'a signal needs output_matches or outcome', hint: 'e.g. output_matches: "OOMKilled"' });
+      const bad = sig.output_matches === undefined ? null : compiles(sig.output_matches);
+      if (bad) out.push({ path: ['known_causes', i, 'signals', j, 'output_matches'], message: `regular expression does not compile: ${bad}` });
+    });
+    for (const key of ['confirm', 'fix'] as const) {
+      c[key]?.forEach((sid, j) => {
+        if (!stepIds.has(sid)) out.push({ path: ['known_causes', i, key, j], message: `refers to step "${sid}", which does not exist` });
+      });
+    }
+  });
+  return out;
+}
+
+export function fullMatch(pattern: string, value: string): boolean {
+  return new RegExp(`^(?:${pattern})$`).test(value);
+}

@@ -1,0 +1,106 @@
+/**
+ * The runbook format, structural layer. `runbooks/schema.json` is generated from this
+ * (npm run schema) and a test proves the two agree. Cross-field rules (unique step ids,
+ * jump targets, regexes that compile, no parameters spliced into shell strings) live in
+ * validate.ts because JSON Schema cannot express them.
+ */
+import { z } from 'zod';
+
+export const ID_PATTERN = '^[a-z0-9][a-z0-9-]{0,63}$';
+export const PARAM_NAME_PATTERN = '^[a-z][a-z0-9_]{0,31}$';
+/** `30`, `30s`, `5m`, `1h`. */
+export const DURATION_PATTERN = '^[0-9]+(ms|s|m|h)?$';
+
+const id = z.string().regex(new RegExp(ID_PATTERN)).describe('lower-case letters, digits and dashes, e.g. disk-usage');
+const text = z.string().min(1);
+const duration = z.union([z.number().int().positive(), z.string().regex(new RegExp(DURATION_PATTERN))])
+  .describe('seconds as a number, or a duration such as 30s, 5m, 1h');
+/** A step id, or `end` to finish the runbook. */
+const target = z.string().regex(new RegExp(ID_PATTERN));
+
+export const severitySchema = z.enum(['critical', 'warning', 'info']);
+
+export const matcherSchema = z.strictObject({
+  labels: z.record(z.string(), z.string()).optional().describe('labels that must equal these values'),
+  regex: z.record(z.string(), z.string()).optional().describe('labels that must match these regular expressions (anchored)'),
+}).describe('one way an alert selects this runbook: every label given must match');
+
+export const parameterSchema = z.strictObject({
+  name: z.string().regex(new RegExp(PARAM_NAME_PATTERN)).describe('used as {{name}} in argv commands and as $NAME (upper case) in shell commands'),
+  description: text.optional(),
+  from_label: z.string().min(1).optional().describe('alert label that fills this parameter'),
+  default: z.string().optional(),
+  pattern: text.describe('regular expression the value must match in full before anything runs'),
+  example: z.string().optional(),
+  secret: z.boolean().optional().describe('masked in the log, on screen and in prompts'),
+});
+
+export const expectSchema = z.strictObject({
+  exit_code: z.union([z.number().int().min(0).max(255), z.array(z.number().int().min(0).max(255)).min(1)]).optional()
+    .describe('exit codes that count as success (default 0)'),
+  output_matches: text.optional().describe('success needs a line of output matching this regular expression'),
+  output_not_matches: text.optional().describe('a line matching this regular expression means failure'),
+});
+
+export const stepSchema = z.strictObject({
+  id,
+  title: text,
+  kind: z.enum(['check', 'action', 'manual']).describe('check reads, action changes things, manual is done by hand and ticked off'),
+  instructions: z.string().optional().describe('markdown shown beside the step'),
+  command: z.union([z.array(z.string()).min(1), text]).optional()
+    .describe('argv list, e.g. [df, -h, "{{mountpoint}}"]; a string only with shell: true'),
+  shell: z.boolean().optional().describe('run command (a string) with /bin/sh; parameters arrive as environment variables'),
+  timeout: duration.optional(),
+  expect: expectSchema.optional(),
+  on_fail: target.optional().describe('step id to go to when this step fails, or end'),
+  next: target.optional().describe('step id to go to when this step succeeds, or end'),
+  warning: text.optional().describe('shown in the confirmation prompt of an action'),
+});
+
+export const signalSchema = z.strictObject({
+  step: id.describe('the step whose recorded outcome is examined'),
+  output_matches: text.optional().describe('regular expression over that step\'s recorded output'),
+  outcome: z.enum(['succeeded', 'failed', 'skipped']).optional(),
+});
+
+export const knownCauseSchema = z.strictObject({
+  id,
+  title: text,
+  description: z.string().optional(),
+  signals: z.array(signalSchema).min(1).describe('all must hold for the cause to be shown as matching'),
+  confirm: z.array(id).optional().describe('steps that confirm this cause'),
+  fix: z.array(id).optional().describe('steps that fix it'),
+});
+
+export const runbookSchema = z.strictObject({
+  $schema: z.string().optional(),
+  id,
+  title: text,
+  summary: text,
+  severity: severitySchema,
+  owner: z.string().optional(),
+  tags: z.array(z.string().min(1)).optional(),
+  urls: z.array(z.string().min(1)).optional().describe('runbook_url annotations that point at this runbook'),
+  match: z.array(matcherSchema).optional(),
+  parameters: z.array(parameterSchema).optional(),
+  steps: z.array(stepSchema).min(1),
+  known_causes: z.array(knownCauseSchema).optional(),
+});
+
+export type Runbook = z.infer<typeof runbookSchema>;
+export type Step = z.infer<typeof stepSchema>;
+export type Parameter = z.infer<typeof parameterSchema>;
+export type KnownCause = z.infer<typeof knownCauseSchema>;
+export type Matcher = z.infer<typeof matcherSchema>;
+export type Severity = z.infer<typeof severitySchema>;
+
+/** JSON Schema for editors (yaml-language-server) and other tools. */
+export function runbookJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(runbookSchema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://oncall.invalid/runbook.schema.json',
+    title: 'oncall runbook',
+    ...schema,
+  };
+}

@@ -1,0 +1,216 @@
+/**
+ * YAML text → a value checked by a zod schema and extra rules, or every problem found with
+ * file:line:col. Pure: no I/O. Loud by design: tabs, duplicate keys, aliases, several
+ * documents and unknown keys are errors. Runbooks and the config file both go through here.
+ */
+import { LineCounter, parseAllDocuments, isMap, type Document, type Node as YamlNode } from 'yaml';
+import type { z } from 'zod';
+import type { Problem } from '../errors.js';
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
+
+export interface RuleViolation {
+  path: (string | number)[];
+  /** Point at this key of the map at `path` when it exists. */
+  key?: string;
+  message: string;
+  hint?: string;
+}
+
+export interface StrictYamlOptions<T> {
+  schema: z.ZodType<T>;
+  /** What a document of this kind is, for messages: "a runbook". */
+  what: string;
+  maxBytes: number;
+  /** Shown when the root is not a mapping. */
+  example: string;
+  rules?: (value: T) => RuleViolation[];
+}
+
+export function parseStrictYaml<T>(source: string, file: string, opts: StrictYamlOptions<T>): ParseResult<T> {
+  const { what, example: EXAMPLE } = opts;
+  const bytes = Buffer.byteLength(source, 'utf8');
+  if (bytes > opts.maxBytes) {
+    return fail({ file, line: 1, col: 1, message: `file is ${bytes} bytes, over the ${opts.maxBytes}-byte cap for ${what}`, hint: 'make it smaller or split it' });
+  }
+  const lc = new LineCounter();
+  const at = (offset: number) => lc.linePos(Math.max(0, Math.min(offset, source.length)));
+
+  // Tabs are legal YAML in some places but always a sign of a broken indent here.
+  const tab = source.search(/^[ ]*\t/m);
+  if (tab >= 0) {
+    const indentTab = source.indexOf('\t', tab);
+    const before = source.slice(0, indentTab);
+    const pos = { line: before.split('\n').length, col: indentTab - before.lastIndexOf('\n') };
+    return fail({ file, line: pos.line, col: pos.col, message: 'tab character in indentation', hint: 'indent with spaces only' });
+  }
+
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(source, { lineCounter: lc, uniqueKeys: true, strict: true, prettyErrors: false, schema: 'core' }) as Document.Parsed[];
+  } catch (err) {
+    return fail({ file, line: 1, col: 1, message: `YAML could not be parsed: ${(err as Error).message}` });
+  }
+  if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
+  if (docs.length === 0) return fail({ file, line: 1, col: 1, message: `file is empty; expected ${what} (a mapping)`, hint: EXAMPLE });
+  if (docs.length > 1) {
+    const second = docs[1]!;
+    const pos = at(second.range?.[0] ?? 0);
+    return fail({ file, line: pos.line, col: pos.col, message: `found ${docs.length} YAML documents; ${what} file holds exactly one`, hint: 'remove the "---" separator or split the file' });
+  }
+  const doc = docs[0]!;
+  const yamlProblems: Problem[] = [];
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    const pos = at(e.pos[0]);
+    yamlProblems.push({ file, line: pos.line, col: pos.col, message: describeYamlError(e.code, e.message), ...(yamlHint(e.code) ? { hint: yamlHint(e.code)! } : {}) });
+  }
+  if (yamlProblems.length) return { ok: false, problems: yamlProblems };
+  if (!isMap(doc.contents)) {
+    const pos = at(doc.contents?.range?.[0] ?? 0);
+    const kind = doc.contents == null ? 'nothing' : describeNode(doc.contents);
+    return fail({ file, line: pos.line, col: pos.col, message: `the document is ${kind}; expected ${what} (a mapping)`, hint: EXAMPLE });
+  }
+
+  let data: unknown;
+  try {
+    // These files never need aliases; refusing them outright also stops alias bombs.
+    data = doc.toJS({ maxAliasCount: 0 });
+  } catch (err) {
+    const alias = source.search(/(^|[\s:[,-])\*[A-Za-z0-9_-]/m);
+    const pos = at(alias >= 0 ? alias : 0);
+    return fail({ file, line: pos.line, col: pos.col + (alias > 0 ? 1 : 0), message: `YAML aliases are not allowed in ${what} (${(err as Error).message.split('\n')[0]})`, hint: 'write the value out in full' });
+  }
+
+  const result = opts.schema.safeParse(data, { reportInput: true });
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const path = issue.path.map(String);
+      const pos = locate(doc, issue.path as (string | number)[], at, issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.[0] : undefined);
+      return { file, line: pos.line, col: pos.col, ...(path.length ? { path: path.join('.') } : {}), message: describeIssue(issue), ...(hintFor(issue) ? { hint: hintFor(issue)! } : {}) } satisfies Problem;
+    });
+    return { ok: false, problems: dedupe(problems) };
+  }
+  const rules = opts.rules ? opts.rules(result.data) : [];
+  if (rules.length) {
+    return {
+      ok: false,
+      problems: rules.map((r) => {
+        const pos = locate(doc, r.path, at, r.key);
+        return { file, line: pos.line, col: pos.col, path: r.path.map(String).join('.'), message: r.message, ...(r.hint ? { hint: r.hint } : {}) };
+      }),
+    };
+  }
+  return { ok: true, value: result.data };
+}
+
+function fail(p: Problem): { ok: false; problems: Problem[] } {
+  return { ok: false, problems: [p] };
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.line}:${p.col}:${p.path}:${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function describeNode(node: unknown): string {
+  if (node && typeof node === 'object' && 'items' in node) return 'a list';
+  return 'a single value';
+}
+
+function describeYamlError(code: string, message: string): string {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  switch (code) {
+    case 'DUPLICATE_KEY': return `duplicate key: ${first}`;
+    case 'TAB_AS_INDENT': return 'tab character in indentation';
+    default: return `YAML syntax error (${code}): ${first}`;
+  }
+}
+
+function yamlHint(code: string): string | undefined {
+  switch (code) {
+    case 'DUPLICATE_KEY': return 'each key may appear once in a mapping; remove or rename one';
+    case 'BAD_INDENT': case 'MISSING_CHAR': return 'check the indentation and that lists start with "- "';
+    case 'BLOCK_AS_IMPLICIT_KEY': case 'MULTILINE_IMPLICIT_KEY': return 'a value containing ": " must be quoted';
+    case 'UNEXPECTED_TOKEN': return 'quote values that contain special characters such as : # { } [ ]';
+    default: return undefined;
+  }
+}
+
+interface Pos { line: number; col: number }
+
+/** The position of the deepest node that exists along `path` (or of the offending key). */
+function locate(doc: Document.Parsed, path: (string | number)[], at: (o: number) => Pos, key?: string): Pos {
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as YamlNode | undefined;
+    if (node && typeof node === 'object' && 'range' in node && node.range) {
+      if (key !== undefined && n === path.length && isMap(node)) {
+        const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+        const kr = (pair?.key as YamlNode | undefined)?.range;
+        if (kr) return at(kr[0]);
+      }
+      if (n < path.length && isMap(node)) {
+        // Point at the key that is missing or wrong, when the map has it.
+        const want = path[n];
+        const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === want);
+        const kr = (pair?.key as YamlNode | undefined)?.range;
+        if (kr) return at(kr[0]);
+      }
+      return at(node.range[0]);
+    }
+  }
+  return { line: 1, col: 1 };
+}
+
+interface Issue { code: string; message: string; path: PropertyKey[]; keys?: string[]; expected?: string; values?: unknown[]; format?: string; pattern?: string; origin?: string; minimum?: unknown; input?: unknown; errors?: Issue[][] }
+
+function describeIssue(raw: unknown): string {
+  const issue = raw as Issue;
+  switch (issue.code) {
+    case 'unrecognized_keys': return `unknown key${issue.keys!.length > 1 ? 's' : ''} ${issue.keys!.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_type':
+      if (issue.input === undefined) return `missing required field; expected ${issue.expected}`;
+      return `expected ${issue.expected}, got ${typeName(issue.input)}`;
+    case 'invalid_value': return `expected one of ${issue.values!.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_format': return issue.format === 'regex' ? `does not match ${issue.pattern}` : issue.message;
+    case 'too_small': return issue.origin === 'array' ? `needs at least ${String(issue.minimum)} item(s)` : issue.origin === 'string' ? 'must not be empty' : `must be at least ${String(issue.minimum)}`;
+    case 'too_big': return `must be at most ${String((issue as { maximum?: unknown }).maximum)}`;
+    case 'invalid_union': {
+      // Report the branch that got furthest (most specific), else a generic line.
+      const branch = issue.errors?.map((b) => b[0]).find((b) => b && b.path.length > 0) ?? issue.errors?.flat().find((b) => b.code !== 'invalid_type');
+      return branch ? describeIssue({ ...branch, path: [...issue.path, ...branch.path] }) : `expected ${describeUnion(issue)}, got ${typeName(issue.input)}`;
+    }
+    default: return issue.message;
+  }
+}
+
+function describeUnion(issue: Issue): string {
+  const kinds = [...new Set((issue.errors ?? []).map((b) => b[0]?.expected).filter(Boolean))];
+  return kinds.length ? kinds.join(' or ') : 'another form';
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function hintFor(raw: unknown): string | undefined {
+  const issue = raw as Issue;
+  const last = issue.path[issue.path.length - 1];
+  if (issue.code === 'unrecognized_keys') return 'check the spelling; the docs list every key';
+  if (issue.code === 'invalid_format' && (last === 'id' || issue.path.includes('next') || issue.path.includes('on_fail'))) return 'use lower-case letters, digits and dashes, e.g. check-disk';
+  if (issue.code === 'invalid_format' && last === 'name') return 'use lower-case letters, digits and _, e.g. namespace';
+  if (last === 'severity' && issue.path.length === 1) return 'e.g. severity: critical';
+  if (last === 'kind') return 'e.g. kind: check';
+  if (last === 'command') return 'e.g. command: [df, -h, "{{mountpoint}}"], or a string with shell: true';
+  if (last === 'timeout') return 'e.g. timeout: 30s';
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `add "${String(last)}:"`;
+  if (issue.code === 'invalid_type' && issue.expected === 'string' && typeof issue.input !== 'object') return 'quote the value, e.g. "yes" or "1.10"';
+  return undefined;
+}
