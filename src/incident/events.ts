@@ -1,0 +1,83 @@
+/** The incident log's event types. One JSON object a line; see docs/LOG-FORMAT.md. */
+import type { Alert } from '../alerts/types.js';
+import type { Runbook } from '../runbook/schema.js';
+
+export type ActorKind = 'human' | 'runbook' | 'model' | 'system';
+export interface Actor {
+  kind: ActorKind;
+  name: string;
+}
+
+export const NOTE_KINDS = ['summary', 'impact', 'trigger', 'root-cause', 'resolution', 'detection', 'lesson', 'went-well', 'went-wrong', 'lucky', 'action', 'hypothesis'] as const;
+export type NoteKind = (typeof NOTE_KINDS)[number];
+
+export const STATUSES = ['investigating', 'mitigated', 'resolved'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export interface CapturedOutput {
+  /** Redacted, escape-stripped text: the head and tail kept when the output was cut. */
+  text: string;
+  bytes: number;
+  truncated: boolean;
+}
+
+/** Data for each event type. Unknown types from newer versions replay as no-ops. */
+export interface EventDataMap {
+  'incident.opened': { title: string; severity: string; via: string };
+  'incident.closed': { reason?: string };
+  'alert.attached': { alert: Alert };
+  'runbook.selected': {
+    runbook: Runbook;
+    file: string;
+    sha256: string;
+    params: Record<string, string>;
+    matched_by: 'flag' | 'matcher' | 'runbook_url' | 'list' | 'demo';
+  };
+  'step.started': { step: string; argv?: string[]; shell?: boolean; cwd?: string; timeout_ms?: number };
+  'step.completed': { step: string; via: 'command' | 'manual' };
+  'step.skipped': { step: string; reason: string };
+  'step.failed': { step: string; reason: string };
+  'command.ran': {
+    step?: string;
+    argv: string[];
+    shell: boolean;
+    cwd: string;
+    exit_code: number | null;
+    signal: string | null;
+    duration_ms: number;
+    timed_out: boolean;
+    cancelled: boolean;
+    stdout: CapturedOutput;
+    stderr: CapturedOutput;
+  };
+  'note.added': { text: string; kind?: NoteKind };
+  'action.recorded': { text: string; argv?: string[] };
+  'status.changed': { from: Status; to: Status };
+  'severity.changed': { from: string; to: string };
+  'hypothesis.requested': Record<string, unknown>;
+  'hypothesis.proposed': Record<string, unknown>;
+  'hypothesis.judged': Record<string, unknown>;
+  'postmortem.exported': Record<string, unknown>;
+}
+export type EventType = keyof EventDataMap;
+
+/** What a caller hands to the store. */
+export interface NewEvent<T extends EventType = EventType> {
+  type: T;
+  actor: Actor;
+  data: EventDataMap[T];
+}
+
+/** A line of the log, as stored. */
+export interface StoredEvent<T extends EventType = EventType> {
+  seq: number;
+  id: string;
+  ts: string;
+  actor: Actor;
+  type: T;
+  data: EventDataMap[T];
+  prev: string;
+  hash: string;
+}
+
+export const GENESIS = '0'.repeat(64);

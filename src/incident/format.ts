@@ -1,0 +1,26 @@
+/** One line per event, for `oncall log` and plain-text views. */
+import type { EventDataMap, StoredEvent } from './events.js';
+
+function one(text: string, max = 200): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+export function describeEvent(e: StoredEvent): string {
+  const d = e.data as Record<string, unknown>;
+  switch (e.type) {
+    case 'incident.opened': { const x = d as EventDataMap['incident.opened']; return `opened "${one(x.title)}" (${x.severity}, via ${x.via})`; }
+    case 'alert.attached': { const x = (d as EventDataMap['alert.attached']).alert; return `alert ${x.name} from ${x.source}, started ${x.startsAt}`; }
+    case 'runbook.selected': { const x = d as EventDataMap['runbook.selected']; const p = Object.entries(x.params).map(([k, v]) => `${k}=${v}`).join(' '); return `runbook ${x.runbook.id} (by ${x.matched_by})${p ? ` ${p}` : ''}`; }
+    case 'step.started': return `step ${String(d.step)} started`;
+    case 'step.completed': return `step ${String(d.step)} done`;
+    case 'step.skipped': return `step ${String(d.step)} skipped: ${one(String(d.reason))}`;
+    case 'step.failed': return `step ${String(d.step)} failed: ${one(String(d.reason))}`;
+    case 'command.ran': { const x = d as EventDataMap['command.ran']; return `ran ${one(x.argv.join(' '), 120)} → ${x.timed_out ? 'timed out' : x.cancelled ? 'cancelled' : x.signal ? `signal ${x.signal}` : `exit ${x.exit_code}`} in ${x.duration_ms} ms`; }
+    case 'note.added': { const x = d as EventDataMap['note.added']; return `${x.kind ? `${x.kind} ` : ''}note: ${one(x.text)}`; }
+    case 'action.recorded': return `action: ${one(String(d.text))}`;
+    case 'status.changed': return `status ${String(d.from)} → ${String(d.to)}`;
+    case 'severity.changed': return `severity ${String(d.from)} → ${String(d.to)}`;
+    default: return one(JSON.stringify(d), 160);
+  }
+}

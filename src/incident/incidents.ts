@@ -1,0 +1,79 @@
+/** Incidents on disk: ids, listing, finding, loading. */
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { readLogFile, type LogRead } from './reader.js';
+import { replay, type IncidentState } from './replay.js';
+import { incidentsDir, logPath } from './store.js';
+
+const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+export const INCIDENT_ID = /^[0-9]{8}-[0-9]{4}-[a-z2-9]{4}$/;
+
+/** `20261126-0314-k3f9`: sorts by time, short enough to type, unique enough for one team. */
+export function newIncidentId(now: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}${p(now.getUTCMinutes())}`;
+  const rnd = [...randomBytes(4)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
+  return `${stamp}-${rnd}`;
+}
+
+/** Newest first: by the time in the id, then by when the first event was written (ids share a minute). */
+export function listIncidentIds(home: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(incidentsDir(home)).filter((n) => INCIDENT_ID.test(n));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const opened = new Map(names.map((n) => [n, openedTs(logPath(home, n))]));
+  return names.sort((a, b) => b.slice(0, 13).localeCompare(a.slice(0, 13)) || opened.get(b)!.localeCompare(opened.get(a)!) || b.localeCompare(a));
+}
+
+/** The ts of the log's first record, read from its first few KiB; '' when there is none. */
+function openedTs(path: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.alloc(4096);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return /"ts":"([^"]+)"/.exec(buf.toString('utf8', 0, n))?.[1] ?? '';
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+export interface LoadedIncident {
+  id: string;
+  path: string;
+  read: LogRead;
+  state: IncidentState;
+}
+
+export function loadIncident(home: string, id: string): LoadedIncident {
+  const path = logPath(home, id);
+  const read = readLogFile(path);
+  return { id, path, read, state: replay(id, read.events) };
+}
+
+/**
+ * Resolves what the user typed: a full id, a unique prefix or the 4-letter suffix.
+ * Without one, the most recent incident that is not resolved.
+ */
+export function resolveIncidentId(home: string, wanted: string | undefined): string {
+  const ids = listIncidentIds(home);
+  if (wanted) {
+    if (ids.includes(wanted)) return wanted;
+    const hits = ids.filter((id) => id.startsWith(wanted) || id.endsWith(`-${wanted}`));
+    if (hits.length === 1) return hits[0]!;
+    if (hits.length > 1) throw new UserError(`incident "${wanted}" is ambiguous: ${hits.slice(0, 5).join(', ')}${hits.length > 5 ? ', ...' : ''}`, { code: 'usage', hint: 'type more of the id' });
+    throw new UserError(`no incident "${wanted}"`, { code: 'notFound', hint: 'list them with `oncall incidents`' });
+  }
+  for (const id of ids) {
+    const { state } = loadIncident(home, id);
+    if (state.status !== 'resolved') return id;
+  }
+  throw new UserError('no open incident', { code: 'notFound', hint: 'open one with `oncall open`, or name one with --incident ID' });
+}

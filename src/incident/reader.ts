@@ -1,0 +1,96 @@
+/**
+ * Reading and verifying a log. Torn lines (a writer killed mid-write) are reported and
+ * skipped, never a reason to stop: records after them are still read.
+ */
+import { readFileSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { GENESIS, type StoredEvent } from './events.js';
+import { hashEvent } from './hash.js';
+
+export interface BadLine {
+  /** 1-based line number in the file. */
+  line: number;
+  /** Byte offset of the line's start. */
+  offset: number;
+  bytes: number;
+  reason: string;
+}
+
+export interface LogRead {
+  events: StoredEvent[];
+  /** Lines that are not whole JSON records (torn writes, garbage). */
+  torn: BadLine[];
+}
+
+export function readLogFile(path: string): LogRead {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`no incident log at ${path}`, { code: 'notFound' });
+    throw new UserError(`cannot read ${path}: ${code ?? (err as Error).message}`, { code: 'logWrite' });
+  }
+  return parseLog(buf);
+}
+
+/** Pure: bytes → records and bad lines. */
+export function parseLog(buf: Buffer): LogRead {
+  const events: StoredEvent[] = [];
+  const torn: BadLine[] = [];
+  let start = 0;
+  let line = 0;
+  while (start <= buf.length) {
+    let end = buf.indexOf(10, start);
+    if (end < 0) end = buf.length;
+    line++;
+    if (end > start) {
+      const text = buf.toString('utf8', start, end);
+      const rec = parseRecord(text);
+      if (typeof rec === 'string') torn.push({ line, offset: start, bytes: end - start, reason: rec });
+      else events.push(rec);
+    }
+    start = end + 1;
+  }
+  return { events, torn };
+}
+
+function parseRecord(text: string): StoredEvent | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return text.startsWith('{') ? 'incomplete record (torn write)' : 'not a JSON record';
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not a JSON object';
+  const r = v as Record<string, unknown>;
+  const actor = r.actor as Record<string, unknown> | undefined;
+  if (typeof r.seq !== 'number' || !Number.isInteger(r.seq) || typeof r.id !== 'string' || typeof r.ts !== 'string' || typeof r.type !== 'string'
+    || typeof r.prev !== 'string' || typeof r.hash !== 'string' || !actor || typeof actor.kind !== 'string' || typeof actor.name !== 'string'
+    || typeof r.data !== 'object' || r.data === null) {
+    return 'JSON that is not an event record (missing seq, id, ts, actor, type, data, prev or hash)';
+  }
+  return r as unknown as StoredEvent;
+}
+
+export type VerifyResult =
+  | { ok: true; head: string; count: number }
+  | { ok: false; seq: number; line?: number; reason: string; head: string; count: number };
+
+/** Checks seq continuity and the hash chain. Names the first bad seq. */
+export function verifyEvents(events: readonly StoredEvent[]): VerifyResult {
+  let prevHash = GENESIS;
+  let expected = 1;
+  for (const e of events) {
+    if (e.seq !== expected) {
+      const reason = e.seq < expected ? `seq ${e.seq} appears again or out of order (expected ${expected})` : `seq ${expected}${e.seq - expected > 1 ? `..${e.seq - 1}` : ''} missing (found ${e.seq})`;
+      return { ok: false, seq: e.seq < expected ? e.seq : expected, reason, head: prevHash, count: events.length };
+    }
+    if (e.prev !== prevHash) return { ok: false, seq: e.seq, reason: `seq ${e.seq} does not chain to the record before it (prev hash differs)`, head: prevHash, count: events.length };
+    const { hash, ...body } = e;
+    if (hashEvent(body) !== hash) return { ok: false, seq: e.seq, reason: `seq ${e.seq} was edited (its hash does not match its content)`, head: prevHash, count: events.length };
+    prevHash = hash;
+    expected++;
+  }
+  return { ok: true, head: prevHash, count: events.length };
+}

@@ -1,0 +1,164 @@
+/**
+ * Replay: events → IncidentState. Pure: the same events give the same state. Everything the
+ * UI, the hypotheses and the postmortem know comes from here.
+ */
+import type { Alert } from '../alerts/types.js';
+import type { Actor, EventDataMap, NoteKind, Status, StoredEvent } from './events.js';
+
+export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+export interface StepState {
+  status: StepStatus;
+  reason?: string;
+  /** seq of the last command.ran for this step. */
+  lastCommand?: number;
+  runs: number;
+  /** seq of the event that last changed this step. */
+  seq?: number;
+}
+
+export interface Entry {
+  seq: number;
+  ts: string;
+  actor: Actor;
+}
+
+export interface IncidentState {
+  id: string;
+  title: string;
+  severity: string;
+  status: Status;
+  opened?: Entry;
+  mitigated?: Entry;
+  resolved?: Entry;
+  alert?: Alert;
+  runbook?: EventDataMap['runbook.selected'] & { seq: number };
+  steps: Record<string, StepState>;
+  commands: (EventDataMap['command.ran'] & Entry)[];
+  notes: (EventDataMap['note.added'] & Entry)[];
+  actions: (EventDataMap['action.recorded'] & Entry)[];
+  statusChanges: (EventDataMap['status.changed'] & Entry)[];
+  /** Names of the humans who did anything, in order of first appearance. */
+  operators: string[];
+  lastSeq: number;
+  lastTs?: string;
+  eventCount: number;
+  /** Event types this version does not know (written by a newer oncall). */
+  unknownTypes: string[];
+}
+
+export function emptyState(id: string): IncidentState {
+  return { id, title: '', severity: 'warning', status: 'investigating', steps: {}, commands: [], notes: [], actions: [], statusChanges: [], operators: [], lastSeq: 0, eventCount: 0, unknownTypes: [] };
+}
+
+export function replay(id: string, events: readonly StoredEvent[]): IncidentState {
+  const s = emptyState(id);
+  for (const e of events) apply(s, e);
+  return s;
+}
+
+/** Returns a new state with more events applied; `state` is left as it was. */
+export function applyEvents(state: IncidentState, events: readonly StoredEvent[]): IncidentState {
+  const s: IncidentState = {
+    ...state,
+    steps: Object.fromEntries(Object.entries(state.steps).map(([k, v]) => [k, { ...v }])),
+    commands: [...state.commands], notes: [...state.notes], actions: [...state.actions], statusChanges: [...state.statusChanges],
+    operators: [...state.operators], unknownTypes: [...state.unknownTypes],
+  };
+  for (const e of events) apply(s, e);
+  return s;
+}
+
+function step(s: IncidentState, id: string): StepState {
+  return (s.steps[id] ??= { status: 'pending', runs: 0 });
+}
+
+function apply(s: IncidentState, e: StoredEvent): void {
+  s.lastSeq = e.seq;
+  s.lastTs = e.ts;
+  s.eventCount++;
+  if (e.actor.kind === 'human' && !s.operators.includes(e.actor.name)) s.operators.push(e.actor.name);
+  const at: Entry = { seq: e.seq, ts: e.ts, actor: e.actor };
+  switch (e.type) {
+    case 'incident.opened': {
+      const d = e.data as EventDataMap['incident.opened'];
+      s.title = d.title;
+      s.severity = d.severity;
+      s.opened = at;
+      break;
+    }
+    case 'alert.attached':
+      s.alert = (e.data as EventDataMap['alert.attached']).alert;
+      break;
+    case 'runbook.selected': {
+      const d = e.data as EventDataMap['runbook.selected'];
+      s.runbook = { ...d, seq: e.seq };
+      for (const st of d.runbook.steps) step(s, st.id);
+      break;
+    }
+    case 'step.started': {
+      const st = step(s, (e.data as EventDataMap['step.started']).step);
+      st.status = 'running';
+      delete st.reason;
+      st.seq = e.seq;
+      break;
+    }
+    case 'step.completed': {
+      const st = step(s, (e.data as EventDataMap['step.completed']).step);
+      st.status = 'done';
+      delete st.reason;
+      st.seq = e.seq;
+      break;
+    }
+    case 'step.skipped': {
+      const d = e.data as EventDataMap['step.skipped'];
+      Object.assign(step(s, d.step), { status: 'skipped', reason: d.reason, seq: e.seq });
+      break;
+    }
+    case 'step.failed': {
+      const d = e.data as EventDataMap['step.failed'];
+      Object.assign(step(s, d.step), { status: 'failed', reason: d.reason, seq: e.seq });
+      break;
+    }
+    case 'command.ran': {
+      const d = e.data as EventDataMap['command.ran'];
+      s.commands.push({ ...d, ...at });
+      if (d.step) {
+        const st = step(s, d.step);
+        st.lastCommand = e.seq;
+        st.runs++;
+      }
+      break;
+    }
+    case 'note.added':
+      s.notes.push({ ...(e.data as EventDataMap['note.added']), ...at });
+      break;
+    case 'action.recorded':
+      s.actions.push({ ...(e.data as EventDataMap['action.recorded']), ...at });
+      break;
+    case 'status.changed': {
+      const d = e.data as EventDataMap['status.changed'];
+      s.statusChanges.push({ ...d, ...at });
+      s.status = d.to;
+      if (d.to === 'mitigated' && !s.mitigated) s.mitigated = at;
+      if (d.to === 'resolved') s.resolved = at;
+      if (d.to === 'investigating') delete s.resolved;
+      break;
+    }
+    case 'severity.changed':
+      s.severity = (e.data as EventDataMap['severity.changed']).to;
+      break;
+    case 'incident.closed':
+    case 'hypothesis.requested':
+    case 'hypothesis.proposed':
+    case 'hypothesis.judged':
+    case 'postmortem.exported':
+      break;
+    default:
+      if (!s.unknownTypes.includes(e.type)) s.unknownTypes.push(e.type);
+  }
+}
+
+export function notesOfKind(s: IncidentState, kind: NoteKind): IncidentState['notes'] {
+  return s.notes.filter((n) => n.kind === kind);
+}

@@ -1,0 +1,224 @@
+/**
+ * The append-only incident log: one folder per incident holding log.jsonl.
+ * An append is: take the cross-process lock, learn the tail (seq, hash), one write(2) of
+ * "\n" + JSON + "\n", fsync, release. Only then is the caller told it succeeded.
+ * The leading newline keeps a record whole even after another writer was killed mid-write
+ * (its fragment ends up on a line of its own, which readers report as torn).
+ */
+import { randomUUID } from 'node:crypto';
+import * as nodeFs from 'node:fs';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { LogWriteError, UserError } from '../errors.js';
+import { redactDeep } from '../redact/index.js';
+import { GENESIS, type EventType, type NewEvent, type StoredEvent } from './events.js';
+import { hashEvent } from './hash.js';
+import { lockFd, unlockFd } from './lock.js';
+
+/** Records above this size are refused: callers cap command output well below it. */
+export const MAX_RECORD_BYTES = 256 * 1024;
+const NFS_SUPER_MAGIC = 0x6969;
+
+/** The file-system calls the store makes; injectable so fault tests can simulate power loss. */
+export interface StoreFs {
+  openSync: typeof nodeFs.openSync;
+  writeSync: (fd: number, buf: Buffer) => number;
+  fsyncSync: typeof nodeFs.fsyncSync;
+  fstatSync: typeof nodeFs.fstatSync;
+  readSync: (fd: number, buf: Buffer, offset: number, length: number, position: number) => number;
+  closeSync: typeof nodeFs.closeSync;
+}
+const realFs: StoreFs = {
+  openSync: nodeFs.openSync,
+  writeSync: (fd, buf) => nodeFs.writeSync(fd, buf),
+  fsyncSync: nodeFs.fsyncSync,
+  fstatSync: nodeFs.fstatSync,
+  readSync: (fd, buf, off, len, pos) => nodeFs.readSync(fd, buf, off, len, pos),
+  closeSync: nodeFs.closeSync,
+};
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+export function incidentsDir(home: string): string {
+  return join(home, 'incidents');
+}
+export function logPath(home: string, incidentId: string): string {
+  return join(incidentsDir(home), incidentId, 'log.jsonl');
+}
+
+/** Creates the data home (0700) and refuses file systems where appends are not safe. */
+export function ensureHome(home: string): void {
+  try {
+    nodeFs.mkdirSync(incidentsDir(home), { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new LogWriteError(`cannot create the data home ${home}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'set ONCALL_HOME to a writable local folder');
+  }
+  let type: number | undefined;
+  try {
+    type = nodeFs.statfsSync(home).type;
+  } catch {
+    type = undefined;
+  }
+  if (type === NFS_SUPER_MAGIC) throw new LogWriteError(`the data home ${home} is on NFS, where concurrent appends can be lost`, 'set ONCALL_HOME to a local disk');
+}
+
+function fsyncDir(dir: string): void {
+  const fd = nodeFs.openSync(dir, 'r');
+  try {
+    nodeFs.fsyncSync(fd);
+  } finally {
+    nodeFs.closeSync(fd);
+  }
+}
+
+/** Makes the incident's folder and empty log durable; fails if it already exists. */
+export function createIncidentLog(home: string, incidentId: string): string {
+  ensureHome(home);
+  const dir = join(incidentsDir(home), incidentId);
+  try {
+    nodeFs.mkdirSync(dir, { mode: 0o700 });
+    const fd = nodeFs.openSync(join(dir, 'log.jsonl'), 'ax', 0o600);
+    nodeFs.fsyncSync(fd);
+    nodeFs.closeSync(fd);
+    // A new file's directory entry is durable only once its parent is fsynced.
+    fsyncDir(dir);
+    fsyncDir(incidentsDir(home));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new UserError(`incident ${incidentId} already exists`, { code: 'conflict' });
+    throw new LogWriteError(`cannot create the log for incident ${incidentId}: ${code ?? (err as Error).message}`, 'check free space and permissions of the data home');
+  }
+  return join(dir, 'log.jsonl');
+}
+
+interface Tail {
+  offset: number;
+  seq: number;
+  hash: string;
+}
+
+export interface AppendOptions {
+  /** Skip redaction of data.runbook: runbook text is trusted input, and masking it would break its commands. */
+  trustedRunbook?: boolean;
+}
+
+/** An open incident log. Keep one per process and incident; appends are synchronous and durable. */
+export class IncidentStore {
+  readonly path: string;
+  private fd: number;
+  private tail: Tail = { offset: 0, seq: 0, hash: GENESIS };
+  private broken: LogWriteError | null = null;
+
+  constructor(path: string, private readonly clock: Clock = systemClock, private readonly fs: StoreFs = realFs) {
+    this.path = path;
+    try {
+      this.fd = fs.openSync(path, 'a+');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new UserError(`no incident log at ${path}`, { code: 'notFound' });
+      throw new LogWriteError(`cannot open ${path}: ${code ?? (err as Error).message}`);
+    }
+  }
+
+  /** Appends one event durably and returns it as stored. Throws LogWriteError; after one, the store refuses further appends. */
+  append<T extends EventType>(event: NewEvent<T>, opts: AppendOptions = {}): StoredEvent<T> {
+    if (this.broken) throw this.broken;
+    const data = redactData(event.data, opts);
+    lockFd(this.fd);
+    try {
+      const tail = this.readTail();
+      const body: Omit<StoredEvent<T>, 'hash'> = {
+        seq: tail.seq + 1,
+        id: randomUUID(),
+        ts: this.clock.now().toISOString(),
+        actor: event.actor,
+        type: event.type,
+        data,
+        prev: tail.hash,
+      };
+      const stored = { ...body, hash: hashEvent(body as Omit<StoredEvent, 'hash'>) } as StoredEvent<T>;
+      const buf = Buffer.from(`\n${JSON.stringify(stored)}\n`, 'utf8');
+      if (buf.length > MAX_RECORD_BYTES) throw new UserError(`event is ${buf.length} bytes, over the ${MAX_RECORD_BYTES}-byte record cap`, { code: 'invalidInput', hint: 'shorten the text' });
+      let written: number;
+      try {
+        written = this.fs.writeSync(this.fd, buf);
+      } catch (err) {
+        throw this.fail(`writing to ${this.path} failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      // A short write is never retried: the tail now holds a torn record that readers will report.
+      if (written !== buf.length) throw this.fail(`short write to ${this.path} (${written} of ${buf.length} bytes)`);
+      try {
+        this.fs.fsyncSync(this.fd);
+      } catch (err) {
+        // After a failed fsync Linux may drop the dirty pages; a retry could falsely succeed.
+        throw this.fail(`fsync of ${this.path} failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      this.tail = { offset: tail.offset + written, seq: body.seq, hash: stored.hash };
+      return stored;
+    } finally {
+      try {
+        unlockFd(this.fd);
+      } catch {
+        // Closing the fd releases the lock anyway.
+      }
+    }
+  }
+
+  close(): void {
+    try {
+      this.fs.closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+  }
+
+  private fail(message: string): LogWriteError {
+    this.broken = new LogWriteError(`${message}; the log was not changed after the last acknowledged event`, 'free space or fix the disk, then run `oncall log verify`');
+    return this.broken;
+  }
+
+  /** Reads records appended since our last look (by any process) to find the current tail. Called under the lock. */
+  private readTail(): Tail {
+    const size = this.fs.fstatSync(this.fd).size;
+    if (size === this.tail.offset) return this.tail;
+    const from = size < this.tail.offset ? 0 : this.tail.offset;
+    let tail: Tail = from === 0 ? { offset: 0, seq: 0, hash: GENESIS } : { ...this.tail };
+    const chunk = Buffer.allocUnsafe(Math.min(size - from, 4 * 1024 * 1024));
+    let pos = from;
+    let carry = '';
+    const decoder = new StringDecoder('utf8');
+    while (pos < size) {
+      const n = this.fs.readSync(this.fd, chunk, 0, Math.min(chunk.length, size - pos), pos);
+      if (n <= 0) break;
+      pos += n;
+      const text = carry + decoder.write(chunk.subarray(0, n));
+      const lines = text.split('\n');
+      carry = lines.pop() ?? '';
+      for (const line of lines) tail = lastRecord(line, tail);
+    }
+    tail = lastRecord(carry, tail);
+    return { ...tail, offset: size };
+  }
+}
+
+function lastRecord(line: string, tail: Tail): Tail {
+  if (line.length === 0 || line.charCodeAt(0) !== 123 /* { */) return tail;
+  try {
+    const r = JSON.parse(line) as { seq?: unknown; hash?: unknown };
+    if (typeof r.seq === 'number' && typeof r.hash === 'string' && r.seq > tail.seq) return { offset: tail.offset, seq: r.seq, hash: r.hash };
+  } catch {
+    // a torn line: never acknowledged, so the chain continues from the record before it
+  }
+  return tail;
+}
+
+function redactData<T>(data: T, opts: AppendOptions): T {
+  if (opts.trustedRunbook && data && typeof data === 'object' && 'runbook' in data) {
+    const { runbook, ...rest } = data as Record<string, unknown>;
+    return { ...redactDeep(rest), runbook } as T;
+  }
+  return redactDeep(data);
+}
