@@ -1,0 +1,86 @@
+import { parseAlertText } from '../alerts/parse.js';
+import type { Alert } from '../alerts/types.js';
+import { UserError } from '../errors.js';
+import { openIncident } from '../incident/open.js';
+import type { EventDataMap } from '../incident/events.js';
+import { findRunbook, type RunbookEntry } from '../runbook/catalog.js';
+import { matchRunbook } from '../runbook/match.js';
+import { resolveParams } from '../runbook/params.js';
+import { operator, print, printJson, type Context } from './context.js';
+import { catalogFor, readInput } from './shared.js';
+
+export interface OpenOptions {
+  runbook?: string;
+  alert?: string;
+  title?: string;
+  param?: string[];
+  operator?: string;
+  json?: boolean;
+}
+
+export interface Selection {
+  alert?: Alert;
+  runbook?: { entry: RunbookEntry; params: Record<string, string>; matchedBy: EventDataMap['runbook.selected']['matched_by'] };
+  /** Human-readable lines about how the runbook was chosen and what is missing. */
+  notes: string[];
+}
+
+export function parseParamFlags(flags: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of flags ?? []) {
+    const eq = f.indexOf('=');
+    if (eq <= 0) throw new UserError(`--param ${JSON.stringify(f)} is not NAME=VALUE`, { code: 'usage', hint: 'e.g. --param namespace=payments' });
+    out[f.slice(0, eq)] = f.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Reads the alert and chooses the runbook: by flag, else by the alert's matchers or runbook_url. */
+export async function selectRunbook(ctx: Context, opts: { runbook?: string; alert?: string; param?: string[] }, demo = false): Promise<Selection> {
+  const notes: string[] = [];
+  let alert: Alert | undefined;
+  if (opts.alert) {
+    const { text, name } = await readInput(ctx, opts.alert, 'alert');
+    alert = parseAlertText(text, name);
+  }
+  const explicit = parseParamFlags(opts.param);
+  const cat = await catalogFor(ctx);
+  let entry: RunbookEntry | undefined;
+  let matchedBy: EventDataMap['runbook.selected']['matched_by'] = demo ? 'demo' : 'flag';
+  if (opts.runbook) entry = await findRunbook(cat, opts.runbook, ctx.cwd);
+  else if (alert) {
+    const m = matchRunbook(alert, cat.entries);
+    if (m.by === 'none') notes.push(`no runbook matched alert ${alert.name} (${m.tried} runbooks tried${m.runbookUrl ? `; runbook_url ${m.runbookUrl} is not in any runbook's urls` : ''}); pass --runbook ID to choose one`);
+    else {
+      entry = m.entry;
+      matchedBy = m.by;
+      notes.push(`runbook ${m.entry.runbook.id} chosen by ${m.by === 'matcher' ? 'its alert matchers' : 'the runbook_url annotation'}${m.others.length ? ` (also matched: ${m.others.join(', ')})` : ''}`);
+    }
+  }
+  if (!entry) {
+    if (Object.keys(explicit).length) throw new UserError('--param needs a runbook', { code: 'usage', hint: 'add --runbook ID' });
+    return { ...(alert ? { alert } : {}), notes };
+  }
+  const known = new Set((entry.runbook.parameters ?? []).map((p) => p.name));
+  for (const k of Object.keys(explicit)) if (!known.has(k)) throw new UserError(`runbook ${entry.runbook.id} has no parameter "${k}"`, { code: 'usage', hint: known.size ? `its parameters: ${[...known].join(', ')}` : 'it takes no parameters' });
+  const r = resolveParams(entry.runbook, alert?.labels ?? {}, explicit);
+  for (const x of r.rejected) {
+    if (x.source === '--param') throw new UserError(`--param ${x.name}=${JSON.stringify(x.value)} does not match the parameter's pattern ${x.pattern}`, { code: 'invalidInput', hint: 'pass a value that matches it' });
+    notes.push(`parameter ${x.name}: ${x.source} value ${JSON.stringify(x.value)} does not match ${x.pattern}; not used`);
+  }
+  if (r.missing.length) notes.push(`parameters without a value yet: ${r.missing.join(', ')} (asked for before a step needs them)`);
+  return { ...(alert ? { alert } : {}), runbook: { entry, params: r.values, matchedBy }, notes };
+}
+
+/** `oncall open`: opens an incident without the UI and prints its id. */
+export async function open(ctx: Context, opts: OpenOptions): Promise<void> {
+  const sel = await selectRunbook(ctx, opts);
+  const opened = openIncident({ home: ctx.home, clock: ctx.clock, actor: await operator(ctx, opts.operator), via: 'open', ...(opts.title ? { title: opts.title } : {}), ...(sel.alert ? { alert: sel.alert } : {}), ...(sel.runbook ? { runbook: sel.runbook } : {}) });
+  opened.store.close();
+  if (opts.json) {
+    printJson(ctx, { id: opened.id, log: opened.path, runbook: sel.runbook?.entry.runbook.id ?? null, params: sel.runbook?.params ?? {}, notes: sel.notes });
+    return;
+  }
+  for (const n of sel.notes) ctx.stderr.write(`${n}\n`);
+  print(ctx, opened.id);
+}

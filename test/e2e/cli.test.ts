@@ -1,0 +1,172 @@
+// The built binary, as a user types it.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { oncall, ROOT, tempDir } from '../helpers/cli.js';
+
+const t = tempDir();
+afterAll(() => t.cleanup());
+const env = { ONCALL_HOME: join(t.dir, 'home') };
+const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+describe('oncall runbooks', () => {
+  it('lists the shipped runbooks', async () => {
+    const r = await oncall(['runbooks', 'list', '--json'], env);
+    expect(r.exitCode).toBe(0);
+    const ids = (JSON.parse(r.stdout) as { runbooks: { id: string }[] }).runbooks.map((x) => x.id);
+    expect(ids).toEqual(expect.arrayContaining(['demo', 'host-disk-full', 'k8s-pod-crashloop', 'prometheus-target-down', 'postgres-wal-growth', 'postgres-long-transactions', 'tls-cert-expiring', 'http-5xx-after-deploy']));
+  });
+
+  it('validates the shipped runbooks (exit 0) and lists every error in bad ones (exit 3)', async () => {
+    const ok = await oncall(['runbooks', 'validate', 'runbooks'], env);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toMatch(/0 with problems/);
+    const bad = await oncall(['runbooks', 'validate', 'test/fixtures/runbooks/bad'], env);
+    expect(bad.exitCode).toBe(3);
+    expect(bad.stdout).toContain('test/fixtures/runbooks/bad/29-on-fail-missing-target.yaml:10:14 steps.0.on_fail: on_fail points to "escalate"');
+    expect(bad.stdout).toMatch(/48 files checked, 48 with problems/);
+    noStack(bad.stdout + bad.stderr);
+  });
+
+  it('shows a runbook by id', async () => {
+    const r = await oncall(['runbooks', 'show', 'demo'], env);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/Steps:\n\s+1\. \[/);
+  });
+
+  it('finds runbooks in --runbooks DIR and ONCALL_RUNBOOKS, and says which were invalid', async () => {
+    const dir = join(t.dir, 'extra');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'mine.yaml'), readFileSync(join(ROOT, 'test/fixtures/runbooks/good/minimal.yaml'), 'utf8').replace('id: minimal', 'id: mine'));
+    writeFileSync(join(dir, 'broken.yaml'), 'id: [\n');
+    const a = await oncall(['--runbooks', dir, 'runbooks', 'list'], env);
+    expect(a.stdout).toMatch(/^mine\s/m);
+    expect(a.stderr).toContain('invalid: ');
+    const b = await oncall(['runbooks', 'list'], { ...env, ONCALL_RUNBOOKS: dir });
+    expect(b.stdout).toMatch(/^mine\s/m);
+  });
+
+  it('an unknown runbook id is one line with a hint and exit 4', async () => {
+    const r = await oncall(['runbooks', 'show', 'disk-ful'], env);
+    expect(r.exitCode).toBe(4);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: no runbook with id "disk-ful"/);
+  });
+});
+
+describe('incidents and the log', () => {
+  let id = '';
+  let pdId = '';
+  it('opens an incident from an alert, choosing the runbook and filling parameters from labels', async () => {
+    const r = await oncall(['open', '--alert', 'test/fixtures/alerts/am-disk-full.json', '--json'], env);
+    expect(r.exitCode).toBe(0);
+    const out = JSON.parse(r.stdout) as { id: string; runbook: string; params: Record<string, string> };
+    expect(out.id).toMatch(/^\d{8}-\d{4}-[a-z2-9]{4}$/);
+    expect(out.runbook).toBe('host-disk-full');
+    expect(out.params.mountpoint).toBe('/var');
+    id = out.id;
+  });
+
+  it('reads the alert from stdin with --alert -', async () => {
+    const r = await oncall(['open', '--alert', '-', '--json'], env, { input: readFileSync(join(ROOT, 'test/fixtures/alerts/pd-triggered.json'), 'utf8') });
+    expect(r.exitCode).toBe(0);
+    pdId = (JSON.parse(r.stdout) as { id: string }).id;
+    expect(pdId).toMatch(/^\d{8}/);
+  });
+
+  it('appends notes from any terminal, of any kind, to the named or most recent open incident', async () => {
+    const a = await oncall(['note', '--incident', id, 'purged', 'old', 'logs'], env);
+    expect(a.exitCode).toBe(0);
+    expect(a.stdout.trim()).toMatch(new RegExp(`^${id} #\\d+$`));
+    const b = await oncall(['note', '--kind', 'impact', '--json', 'checkout slow for 20 min'], env);
+    expect(b.exitCode).toBe(0);
+    // Without --incident the note goes to the most recent open incident: the PagerDuty one.
+    expect(JSON.parse(b.stdout)).toMatchObject({ incident: pdId, seq: 4 });
+    const bad = await oncall(['note', '--kind', 'rootcause', 'x'], env);
+    expect(bad.exitCode).toBe(2);
+  });
+
+  it('prints the log, and --json gives one stored event a line', async () => {
+    const r = await oncall(['log', '--incident', id, '--json'], env);
+    expect(r.exitCode).toBe(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; type: string; ts: string; actor: unknown; data: unknown });
+    expect(events.map((e) => e.type)).toEqual(['incident.opened', 'alert.attached', 'runbook.selected', 'note.added']);
+    for (const e of events) expect(Object.keys(e)).toEqual(expect.arrayContaining(['seq', 'type', 'ts', 'actor', 'data']));
+    const plain = await oncall(['log', '--incident', id], env);
+    expect(plain.stdout).toMatch(/human:tester\s+note: purged old logs/);
+  });
+
+  it('lists incidents newest first', async () => {
+    const r = await oncall(['incidents', '--json'], env);
+    const rows = JSON.parse(r.stdout) as { id: string }[];
+    expect(rows.map((x) => x.id)).toEqual([pdId, id]);
+  });
+
+  it('log verify passes, then names the first bad seq after an edit (exit 5)', async () => {
+    const ok = await oncall(['log', 'verify', '--incident', id], env);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toMatch(/^ok: 4 events/);
+    const path = join(env.ONCALL_HOME, 'incidents', id, 'log.jsonl');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('purged old logs', 'purged OLD logs'));
+    const bad = await oncall(['log', 'verify', '--incident', id], env);
+    expect(bad.exitCode).toBe(5);
+    expect(bad.stdout).toMatch(/FAILED at seq 4: seq 4 was edited/);
+  });
+
+  it('a malformed alert is one line naming the field, exit 3, and opens nothing', async () => {
+    const before = (await oncall(['incidents', '--json'], env)).stdout;
+    const r = await oncall(['open', '--alert', 'test/fixtures/alerts/bad/07-label-not-string.json'], env);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toBe('error: test/fixtures/alerts/bad/07-label-not-string.json: field alerts[0].labels.replicas: expected string, got number');
+    expect((await oncall(['incidents', '--json'], env)).stdout).toBe(before);
+  });
+
+  it('unknown incident, unknown flag and missing argument are one line each with documented codes', async () => {
+    const a = await oncall(['log', '--incident', 'zzzz'], env);
+    expect(a.exitCode).toBe(4);
+    const b = await oncall(['open', '--bogus'], env);
+    expect(b.exitCode).toBe(2);
+    const c = await oncall(['note'], env);
+    expect(c.exitCode).toBe(2);
+    for (const r of [a, b, c]) noStack(r.stderr);
+  });
+
+  it('an unusable data home is one line, exit 6', async () => {
+    const file = join(t.dir, 'not-a-dir');
+    writeFileSync(file, '');
+    const r = await oncall(['open', '--title', 'x'], { ONCALL_HOME: join(file, 'sub') });
+    expect(r.exitCode).toBe(6);
+    expect(r.stderr).toMatch(/^error: cannot create the data home/);
+    noStack(r.stderr);
+  });
+});
+
+describe('oncall start --demo', () => {
+  it('opens a demo incident with the shipped demo runbook', async () => {
+    const home = join(t.dir, 'demo-home');
+    const r = await oncall(['start', '--demo'], { ONCALL_HOME: home });
+    expect(r.exitCode).toBe(0);
+    const list = JSON.parse((await oncall(['incidents', '--json'], { ONCALL_HOME: home })).stdout) as { runbook: string }[];
+    expect(list[0]!.runbook).toBe('demo');
+  });
+});
+
+describe('the runbook cache', () => {
+  it('serves unchanged runbooks from the cache and re-validates a changed file', async () => {
+    const dir = join(t.dir, 'cached');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'c.yaml');
+    const good = readFileSync(join(ROOT, 'test/fixtures/runbooks/good/minimal.yaml'), 'utf8').replace('id: minimal', 'id: cached-one');
+    writeFileSync(file, good);
+    const cenv = { ...env, XDG_CACHE_HOME: join(t.dir, 'cache') };
+    const a = await oncall(['--runbooks', dir, 'runbooks', 'list', '--json'], cenv);
+    expect(a.stdout).toContain('"cached-one"');
+    const cache = JSON.parse(readFileSync(join(t.dir, 'cache/oncall/runbooks.json'), 'utf8')) as { entries: Record<string, unknown> };
+    expect(Object.keys(cache.entries).length).toBeGreaterThan(0);
+    // Same size, different content: the cache is keyed by content hash, not mtime or size.
+    writeFileSync(file, good.replace('kind: check', 'kind: chekc'));
+    const b = await oncall(['--runbooks', dir, 'runbooks', 'list', '--json'], cenv);
+    expect(b.stdout).not.toContain('"cached-one"');
+    expect((JSON.parse(b.stdout) as { invalid: { file: string }[] }).invalid.map((i) => i.file)).toContain(file);
+  });
+});
