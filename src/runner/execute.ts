@@ -1,0 +1,85 @@
+/**
+ * Running a prepared step and recording it: step.started, command.ran, then step.completed or
+ * step.failed, each appended (fsynced) before the caller hears of it. Used by the TUI and by
+ * `oncall step run`.
+ */
+import type { Actor, EventDataMap } from '../incident/events.js';
+import type { IncidentStore } from '../incident/store.js';
+import type { Step } from '../runbook/schema.js';
+import { runCommand, secretEnvValues, type ExecEvent, type RunResult } from '../exec/run.js';
+import type { PreparedCommand } from './prepare.js';
+
+export type StepProgress =
+  | ExecEvent
+  | { type: 'recorded'; ok: boolean; reason?: string; next?: string; seq: number };
+
+export interface Verdict {
+  ok: boolean;
+  reason?: string;
+}
+
+/** Success as the step's `expect` defines it (default: exit code 0). */
+export function judge(step: Step | undefined, r: RunResult): Verdict {
+  if (r.spawnError) return { ok: false, reason: `could not start: ${r.spawnError}` };
+  if (r.timedOut) return { ok: false, reason: 'timed out' };
+  if (r.cancelled) return { ok: false, reason: 'cancelled by the operator' };
+  if (r.signal) return { ok: false, reason: `killed by ${r.signal}` };
+  const codes = step?.expect?.exit_code === undefined ? [0] : [step.expect.exit_code].flat();
+  if (r.exitCode === null || !codes.includes(r.exitCode)) return { ok: false, reason: `exit code ${r.exitCode}${codes.length === 1 && codes[0] === 0 ? '' : ` (expected ${codes.join(' or ')})`}` };
+  const text = `${r.stdout.text}\n${r.stderr.text}`;
+  const must = step?.expect?.output_matches;
+  if (must && !new RegExp(must, 'm').test(text)) return { ok: false, reason: `output does not match /${must}/` };
+  const mustNot = step?.expect?.output_not_matches;
+  if (mustNot && new RegExp(mustNot, 'm').test(text)) return { ok: false, reason: `output matches /${mustNot}/` };
+  return { ok: true };
+}
+
+export function commandRecord(cmd: Pick<PreparedCommand, 'argv' | 'shell' | 'cwd'>, r: RunResult, step?: string): EventDataMap['command.ran'] {
+  return {
+    ...(step ? { step } : {}),
+    argv: cmd.argv,
+    shell: cmd.shell,
+    cwd: cmd.cwd,
+    exit_code: r.exitCode,
+    signal: r.signal,
+    duration_ms: r.durationMs,
+    timed_out: r.timedOut,
+    cancelled: r.cancelled,
+    stdout: r.stdout,
+    stderr: r.spawnError ? { ...r.stderr, text: `${r.stderr.text}${r.spawnError}\n` } : r.stderr,
+  };
+}
+
+/** Runs the step's command and records everything. The caller has already had it confirmed. */
+export async function* executeStep(store: IncidentStore, actor: Actor, cmd: PreparedCommand, signal?: AbortSignal): AsyncGenerator<StepProgress> {
+  const step = cmd.step;
+  store.append({ type: 'step.started', actor, data: { step: step.id, argv: cmd.argv, shell: cmd.shell, cwd: cmd.cwd, timeout_ms: cmd.timeoutMs } });
+  let result: RunResult | undefined;
+  for await (const ev of runCommand({ argv: cmd.argv, shell: cmd.shell, cwd: cmd.cwd, env: cmd.env, timeoutMs: cmd.timeoutMs, maskValues: [...cmd.secrets, ...secretEnvValues(process.env)] }, signal)) {
+    if (ev.type === 'finished') result = ev.result;
+    yield ev;
+  }
+  const r = result!;
+  store.append({ type: 'command.ran', actor, data: commandRecord(cmd, r, step.id) });
+  const v = judge(step, r);
+  const e = v.ok
+    ? store.append({ type: 'step.completed', actor, data: { step: step.id, via: 'command' } })
+    : store.append({ type: 'step.failed', actor, data: { step: step.id, reason: v.reason! } });
+  const next = v.ok ? step.next : step.on_fail;
+  yield { type: 'recorded', ok: v.ok, ...(v.reason ? { reason: v.reason } : {}), ...(next ? { next } : {}), seq: e.seq };
+}
+
+/** A command the operator typed (recorded as an action outside the runbook). Runs with /bin/sh -c, as typed. */
+export async function* executeTyped(store: IncidentStore, actor: Actor, line: string, opts: { cwd: string; timeoutMs: number }, signal?: AbortSignal): AsyncGenerator<StepProgress> {
+  const cmd = { argv: ['/bin/sh', '-c', line], shell: true, cwd: opts.cwd };
+  store.append({ type: 'action.recorded', actor, data: { text: `ran: ${line}`, argv: cmd.argv } });
+  let result: RunResult | undefined;
+  for await (const ev of runCommand({ ...cmd, env: {}, timeoutMs: opts.timeoutMs, maskValues: secretEnvValues(process.env) }, signal)) {
+    if (ev.type === 'finished') result = ev.result;
+    yield ev;
+  }
+  const r = result!;
+  const e = store.append({ type: 'command.ran', actor, data: commandRecord(cmd, r) });
+  const v = judge(undefined, r);
+  yield { type: 'recorded', ok: v.ok, ...(v.reason ? { reason: v.reason } : {}), seq: e.seq };
+}
