@@ -24,12 +24,12 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
     .option('--debug', 'show stack traces for unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })
-    .addHelpText('after', '\nExit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 not found, 5 log verification failed,\n6 log write failed, 7 needs a terminal, 8 conflict, 130 interrupted. Docs: README.md.');
+    .addHelpText('after', '\nExit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 not found, 5 log verification failed,\n6 log write failed, 7 needs a terminal, 8 conflict, 9 step failed, 130 interrupted. Docs: README.md.');
 
   const ctx = async () => makeContext((program.opts().runbooks as string[]) ?? []);
 
   program.command('start')
-    .description('open an incident (or resume one) and walk its runbook')
+    .description('the incident screen: open an incident (or resume one) and walk its runbook')
     .option('--runbook <id|file>', 'runbook to follow')
     .option('--alert <file|->', 'alert payload (Alertmanager v4 or PagerDuty v3 JSON); - reads stdin')
     .option('--incident <id>', 'resume this incident')
@@ -73,6 +73,39 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
     .option('--incident <id>', 'incident id (default: the most recent open one)')
     .option('--json', 'machine-readable output')
     .action(async (opts, cmd: Command) => (await import('./commands/log-verify.js')).logVerify(await ctx(), { ...cmd.parent?.opts(), ...opts }));
+
+  program.command('status')
+    .description('set the incident\'s status')
+    .argument('<status>', 'investigating, mitigated or resolved')
+    .option('--incident <id>', 'incident id (default: the most recent open one)')
+    .option('--operator <name>', 'your name in the log')
+    .option('--json', 'machine-readable output')
+    .action(async (to: string, opts) => (await import('./commands/status.js')).status(await ctx(), to, opts));
+
+  const step = program.command('step').description('run, skip or tick off a runbook step without the UI (same events as the UI)');
+  step.command('run')
+    .description('run a step\'s command; prints what would run and needs --yes')
+    .argument('<step>', 'step id')
+    .option('--incident <id>', 'incident id (default: the most recent open one)')
+    .option('--yes', 'confirm running the command shown')
+    .option('--operator <name>', 'your name in the log')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, opts) => (await import('./commands/step.js')).stepRun(await ctx(), id, opts));
+  step.command('skip')
+    .description('skip a step, with a reason')
+    .argument('<step>', 'step id')
+    .requiredOption('--reason <text>', 'why it is skipped')
+    .option('--incident <id>', 'incident id (default: the most recent open one)')
+    .option('--operator <name>', 'your name in the log')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, opts) => (await import('./commands/step.js')).stepSkip(await ctx(), id, opts));
+  step.command('done')
+    .description('mark a manual step done')
+    .argument('<step>', 'step id')
+    .option('--incident <id>', 'incident id (default: the most recent open one)')
+    .option('--operator <name>', 'your name in the log')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, opts) => (await import('./commands/step.js')).stepDone(await ctx(), id, opts));
 
   const runbooks = program.command('runbooks').description('list, check and show runbooks');
   runbooks.command('list')

@@ -17,6 +17,8 @@ export const ExitCode = {
   needsTerminal: 7,
   /** The operation conflicts with the incident's state (e.g. noting on a closed incident). */
   conflict: 8,
+  /** A step's command ran and failed (exit code, timeout, expect not met). */
+  stepFailed: 9,
   /** Interrupted by Ctrl-C. */
   interrupted: 130,
 } as const;

@@ -1,10 +1,15 @@
-import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { loadIncident, listIncidentIds, resolveIncidentId } from '../incident/incidents.js';
 import { openIncident } from '../incident/open.js';
+import { IncidentStore, logPath } from '../incident/store.js';
 import { findRunbook, loadCatalog } from '../runbook/catalog.js';
-import { renderRunbook } from '../runbook/render.js';
 import { resolveParams } from '../runbook/params.js';
-import { builtinRunbooks, operator, print, type Context } from './context.js';
-import { selectRunbook } from './open.js';
+import { durationMs } from '../runbook/template.js';
+import { DEFAULT_TIMEOUT_MS } from '../runner/prepare.js';
+import { builtinRunbooks, operator, type Context } from './context.js';
+import { selectRunbook, type Selection } from './open.js';
+import { catalogFor } from './shared.js';
+import type { PickItem } from '../ui/Picker.js';
 
 export interface StartOptions {
   runbook?: string;
@@ -15,20 +20,62 @@ export interface StartOptions {
   param?: string[];
 }
 
-/** `oncall start`: opens (or resumes) an incident and walks its runbook. */
+export const TWINS = 'oncall open, oncall note, oncall status, oncall step run|skip|done';
+
+/** `oncall start`: opens (or resumes) an incident and walks its runbook in the terminal UI. */
 export async function start(ctx: Context, opts: StartOptions): Promise<void> {
-  const actor = await operator(ctx, opts.operator);
-  let sel;
-  if (opts.demo) {
-    // The demo always uses the shipped runbook, whatever the search path holds.
-    const entry = await findRunbook(await loadCatalog([builtinRunbooks(ctx)], ctx.env), 'demo', ctx.cwd);
-    sel = { runbook: { entry, params: resolveParams(entry.runbook, {}, {}).values, matchedBy: 'demo' as const }, notes: [] as string[] };
-  } else {
-    sel = await selectRunbook(ctx, opts);
+  if (!ctx.stdin.isTTY || !ctx.stdout.isTTY) {
+    throw new UserError(`oncall start needs a terminal (stdin and stdout must be a TTY)`, { code: 'needsTerminal', hint: `from scripts use ${TWINS}` });
   }
-  const opened = openIncident({ home: ctx.home, clock: ctx.clock, actor, via: opts.demo ? 'demo' : 'start', ...(sel.alert ? { alert: sel.alert } : {}), ...(sel.runbook ? { runbook: sel.runbook } : {}) });
-  opened.store.close();
-  for (const n of sel.notes) ctx.stderr.write(`${n}\n`);
-  print(ctx, `Incident ${opened.id} opened by ${actor.name}; log: ${join(opened.path)}`);
-  if (sel.runbook) print(ctx, `\n${renderRunbook(sel.runbook.entry.runbook, sel.runbook.entry.file)}`);
+  const actor = await operator(ctx, opts.operator);
+  const config = await ctx.config();
+  const defaultTimeoutMs = config.default_timeout !== undefined ? durationMs(config.default_timeout) : DEFAULT_TIMEOUT_MS;
+  const screens = await import('../ui/run.js');
+  const tty = { stdout: ctx.stdout as NodeJS.WriteStream, stdin: ctx.stdin as NodeJS.ReadStream };
+
+  let id: string | undefined;
+  if (opts.incident) id = resolveIncidentId(ctx.home, opts.incident);
+  else {
+    let sel: Selection | undefined;
+    if (opts.demo) {
+      // The demo always uses the shipped runbook, whatever the search path holds.
+      const entry = await findRunbook(await loadCatalog([builtinRunbooks(ctx)], ctx.env), 'demo', ctx.cwd);
+      sel = { runbook: { entry, params: resolveParams(entry.runbook, {}, {}).values, matchedBy: 'demo' }, notes: [] };
+    } else if (opts.runbook || opts.alert) {
+      sel = await selectRunbook(ctx, opts);
+    } else {
+      const picked = await screens.pickStart(tty, await startItems(ctx));
+      if (!picked) return;
+      if (picked.kind === 'resume') id = picked.id;
+      else if (picked.kind === 'runbook') sel = await selectRunbook(ctx, { runbook: picked.id });
+      else sel = { notes: [] };
+    }
+    if (!id) {
+      const opened = openIncident({ home: ctx.home, clock: ctx.clock, actor, via: opts.demo ? 'demo' : 'start', ...(sel?.alert ? { alert: sel.alert } : {}), ...(sel?.runbook ? { runbook: sel.runbook } : {}) });
+      opened.store.close();
+      id = opened.id;
+      for (const n of sel?.notes ?? []) ctx.stderr.write(`${n}\n`);
+    }
+  }
+
+  const store = new IncidentStore(logPath(ctx.home, id), ctx.clock);
+  let state;
+  try {
+    state = await screens.runIncidentScreen({ ...tty, store, path: logPath(ctx.home, id), id, actor, cwd: ctx.cwd, defaultTimeoutMs, color: !ctx.env.NO_COLOR });
+  } finally {
+    store.close();
+  }
+  ctx.stdout.write(`Incident ${id} (${state.status}); ${state.eventCount} events recorded. Resume with: oncall start --incident ${id.slice(-4)}\n`);
+}
+
+/** What the picker offers: open incidents to resume, runbooks to start from, or no runbook. */
+async function startItems(ctx: Context): Promise<PickItem[]> {
+  const items: PickItem[] = [];
+  for (const iid of listIncidentIds(ctx.home)) {
+    const { state } = loadIncident(ctx.home, iid);
+    if (state.status !== 'resolved') items.push({ kind: 'resume', id: iid, label: iid, detail: `${state.status} · ${state.title}` });
+  }
+  for (const e of (await catalogFor(ctx)).entries) items.push({ kind: 'runbook', id: e.runbook.id, label: e.runbook.id, detail: e.runbook.title });
+  items.push({ kind: 'none', id: 'none', label: '(no runbook)', detail: 'open an incident without a runbook' });
+  return items;
 }

@@ -51,6 +51,8 @@ export interface EventDataMap {
     stderr: CapturedOutput;
   };
   'note.added': { text: string; kind?: NoteKind };
+  /** A parameter given during the incident. Secret values are never written: only that one was given. */
+  'parameter.set': { name: string; value?: string; secret?: boolean };
   'action.recorded': { text: string; argv?: string[] };
   'status.changed': { from: Status; to: Status };
   'severity.changed': { from: string; to: string };

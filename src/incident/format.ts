@@ -18,6 +18,7 @@ export function describeEvent(e: StoredEvent): string {
     case 'step.failed': return `step ${String(d.step)} failed: ${one(String(d.reason))}`;
     case 'command.ran': { const x = d as EventDataMap['command.ran']; return `ran ${one(x.argv.join(' '), 120)} → ${x.timed_out ? 'timed out' : x.cancelled ? 'cancelled' : x.signal ? `signal ${x.signal}` : `exit ${x.exit_code}`} in ${x.duration_ms} ms`; }
     case 'note.added': { const x = d as EventDataMap['note.added']; return `${x.kind ? `${x.kind} ` : ''}note: ${one(x.text)}`; }
+    case 'parameter.set': return d.secret ? `parameter ${String(d.name)} set (secret)` : `parameter ${String(d.name)}=${String(d.value)}`;
     case 'action.recorded': return `action: ${one(String(d.text))}`;
     case 'status.changed': return `status ${String(d.from)} → ${String(d.to)}`;
     case 'severity.changed': return `severity ${String(d.from)} → ${String(d.to)}`;

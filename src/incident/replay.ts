@@ -33,6 +33,8 @@ export interface IncidentState {
   resolved?: Entry;
   alert?: Alert;
   runbook?: EventDataMap['runbook.selected'] & { seq: number };
+  /** Parameter values known so far: the runbook's, then any set later. Secret values are never here. */
+  params: Record<string, string>;
   steps: Record<string, StepState>;
   commands: (EventDataMap['command.ran'] & Entry)[];
   notes: (EventDataMap['note.added'] & Entry)[];
@@ -48,7 +50,7 @@ export interface IncidentState {
 }
 
 export function emptyState(id: string): IncidentState {
-  return { id, title: '', severity: 'warning', status: 'investigating', steps: {}, commands: [], notes: [], actions: [], statusChanges: [], operators: [], lastSeq: 0, eventCount: 0, unknownTypes: [] };
+  return { id, title: '', severity: 'warning', status: 'investigating', params: {}, steps: {}, commands: [], notes: [], actions: [], statusChanges: [], operators: [], lastSeq: 0, eventCount: 0, unknownTypes: [] };
 }
 
 export function replay(id: string, events: readonly StoredEvent[]): IncidentState {
@@ -61,6 +63,7 @@ export function replay(id: string, events: readonly StoredEvent[]): IncidentStat
 export function applyEvents(state: IncidentState, events: readonly StoredEvent[]): IncidentState {
   const s: IncidentState = {
     ...state,
+    params: { ...state.params },
     steps: Object.fromEntries(Object.entries(state.steps).map(([k, v]) => [k, { ...v }])),
     commands: [...state.commands], notes: [...state.notes], actions: [...state.actions], statusChanges: [...state.statusChanges],
     operators: [...state.operators], unknownTypes: [...state.unknownTypes],
@@ -93,6 +96,7 @@ function apply(s: IncidentState, e: StoredEvent): void {
     case 'runbook.selected': {
       const d = e.data as EventDataMap['runbook.selected'];
       s.runbook = { ...d, seq: e.seq };
+      s.params = { ...d.params };
       for (const st of d.runbook.steps) step(s, st.id);
       break;
     }
@@ -133,6 +137,11 @@ function apply(s: IncidentState, e: StoredEvent): void {
     case 'note.added':
       s.notes.push({ ...(e.data as EventDataMap['note.added']), ...at });
       break;
+    case 'parameter.set': {
+      const d = e.data as EventDataMap['parameter.set'];
+      if (d.value !== undefined && !d.secret) s.params[d.name] = d.value;
+      break;
+    }
     case 'action.recorded':
       s.actions.push({ ...(e.data as EventDataMap['action.recorded']), ...at });
       break;

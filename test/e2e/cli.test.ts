@@ -141,13 +141,55 @@ describe('incidents and the log', () => {
   });
 });
 
-describe('oncall start --demo', () => {
-  it('opens a demo incident with the shipped demo runbook', async () => {
+describe('oncall start without a terminal', () => {
+  it('refuses with one line naming the non-interactive commands, exit 7, and opens nothing', async () => {
     const home = join(t.dir, 'demo-home');
     const r = await oncall(['start', '--demo'], { ONCALL_HOME: home });
+    expect(r.exitCode).toBe(7);
+    expect(r.stderr).toBe('error: oncall start needs a terminal (stdin and stdout must be a TTY) (from scripts use oncall open, oncall note, oncall status, oncall step run|skip|done)');
+    expect(JSON.parse((await oncall(['incidents', '--json'], { ONCALL_HOME: home })).stdout)).toEqual([]);
+  });
+});
+
+describe('non-interactive twins', () => {
+  const home = join(t.dir, 'twins');
+  const tenv = { ONCALL_HOME: home };
+  let id = '';
+  it('open with the demo runbook, then step run needs --yes and shows what would run', async () => {
+    id = (JSON.parse((await oncall(['open', '--runbook', 'demo', '--json'], tenv)).stdout) as { id: string }).id;
+    const r = await oncall(['step', 'run', 'load'], tenv);
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toContain('argv: uptime');
+    expect(r.stderr).toMatch(/add --yes/);
+  });
+
+  it('step run --yes runs, prints the output, and records the same events as the UI', async () => {
+    const r = await oncall(['step', 'run', 'load', '--yes'], tenv);
     expect(r.exitCode).toBe(0);
-    const list = JSON.parse((await oncall(['incidents', '--json'], { ONCALL_HOME: home })).stdout) as { runbook: string }[];
-    expect(list[0]!.runbook).toBe('demo');
+    expect(r.stdout).toMatch(/load average/);
+    expect(r.stdout).toMatch(/load: done #\d+/);
+    const f = await oncall(['step', 'run', 'maintenance-flag', '--yes', '--json'], tenv);
+    expect(f.exitCode).toBe(9);
+    expect(JSON.parse(f.stdout)).toMatchObject({ ok: false, reason: 'exit code 1', next: 'memory' });
+  });
+
+  it('step skip needs a reason; step done only for manual steps; status changes', async () => {
+    expect((await oncall(['step', 'skip', 'vmstat'], tenv)).exitCode).toBe(2);
+    expect((await oncall(['step', 'skip', 'vmstat', '--reason', 'not useful here'], tenv)).exitCode).toBe(0);
+    const notManual = await oncall(['step', 'done', 'disk'], tenv);
+    expect(notManual.exitCode).toBe(2);
+    expect(notManual.stderr).toMatch(/oncall step run disk --yes/);
+    expect((await oncall(['step', 'done', 'look-around'], tenv)).exitCode).toBe(0);
+    expect((await oncall(['step', 'run', 'nope', '--yes'], tenv)).exitCode).toBe(4);
+    expect((await oncall(['status', 'mitigated'], tenv)).exitCode).toBe(0);
+    expect((await oncall(['status', 'fixed'], tenv)).exitCode).toBe(2);
+    const log = (await oncall(['log', '--incident', id, '--json'], tenv)).stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    expect(log.map((e) => e.type)).toEqual([
+      'incident.opened', 'runbook.selected',
+      'step.started', 'command.ran', 'step.completed',
+      'step.started', 'command.ran', 'step.failed',
+      'step.skipped', 'step.completed', 'status.changed',
+    ]);
   });
 });
 

@@ -1,0 +1,96 @@
+/** `oncall step run|skip|done`: the TUI's step keys for scripts and ChatOps; same events. */
+import { ExitError, UserError } from '../errors.js';
+import { shellQuote } from '../runbook/render.js';
+import { durationMs } from '../runbook/template.js';
+import { executeStep } from '../runner/execute.js';
+import { DEFAULT_TIMEOUT_MS, prepareStep } from '../runner/prepare.js';
+import { operator, print, printJson, type Context } from './context.js';
+import { openTarget, type Target } from './incident-store.js';
+
+export interface StepOptions {
+  incident?: string;
+  operator?: string;
+  json?: boolean;
+}
+
+function findStep(t: Target, stepId: string) {
+  const rb = t.state.runbook?.runbook;
+  if (!rb) throw new UserError(`incident ${t.id} has no runbook`, { code: 'conflict' });
+  const step = rb.steps.find((s) => s.id === stepId);
+  if (!step) throw new UserError(`runbook ${rb.id} has no step "${stepId}"`, { code: 'notFound', hint: `steps: ${rb.steps.map((s) => s.id).join(', ')}` });
+  return step;
+}
+
+/** `oncall step run STEP --yes`: runs the step's command exactly as the TUI would, after the same checks. */
+export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & { yes?: boolean }): Promise<void> {
+  const t = openTarget(ctx, opts.incident);
+  try {
+    findStep(t, stepId);
+    const config = await ctx.config();
+    const p = prepareStep(t.state, stepId, { cwd: ctx.cwd, defaultTimeoutMs: config.default_timeout !== undefined ? durationMs(config.default_timeout) : DEFAULT_TIMEOUT_MS });
+    if (!p.ok) {
+      if (p.reason === 'missing-params') throw new UserError(`step ${stepId} needs parameter${p.missing.length > 1 ? 's' : ''} ${p.missing.map((m) => m.name).join(', ')}`, { code: 'usage', hint: 'set them in the TUI, or open the incident with --param NAME=VALUE' });
+      if (p.reason === 'bad-param') throw new UserError(`parameter ${p.param.name}=${JSON.stringify(p.value)} does not match ${p.param.pattern}`, { code: 'invalidInput' });
+      if (p.reason === 'leading-dash') throw new UserError(`parameter ${p.param.name}=${JSON.stringify(p.value)} starts with "-" and would be read as an option`, { code: 'invalidInput' });
+      throw new UserError(`step ${stepId} has no command`, { code: 'usage', hint: 'mark a manual step with `oncall step done STEP`' });
+    }
+    const c = p.command;
+    const shown = `argv: ${c.argv.map(shellQuote).join(' ')}\ncwd: ${c.cwd}\ntimeout: ${c.timeoutMs / 1000} s`;
+    if (!opts.yes) {
+      print(ctx, shown);
+      throw new UserError('not run: read the command above, then add --yes to run it', { code: 'usage' });
+    }
+    ctx.stderr.write(`${shown}\n`);
+    const ac = new AbortController();
+    const onSigint = () => ac.abort();
+    process.once('SIGINT', onSigint);
+    let outcome: { ok: boolean; reason?: string; seq: number; next?: string } | undefined;
+    let output = '';
+    try {
+      for await (const ev of executeStep(t.store, await operator(ctx, opts.operator), c, ac.signal)) {
+        if (ev.type === 'recorded') outcome = ev;
+        // What is printed is what was recorded: sanitised, capped, redacted.
+        if (ev.type === 'finished') output = ev.result.stdout.text + ev.result.stderr.text;
+      }
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+    if (opts.json) printJson(ctx, { incident: t.id, step: stepId, ok: outcome!.ok, reason: outcome!.reason ?? null, seq: outcome!.seq, next: outcome!.next ?? null });
+    else {
+      if (output) ctx.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
+      print(ctx, `${stepId}: ${outcome!.ok ? 'done' : `FAILED (${outcome!.reason})`} #${outcome!.seq}${outcome!.next ? `; next: ${outcome!.next}` : ''}`);
+    }
+    if (!outcome!.ok) throw new ExitError(ac.signal.aborted ? 'interrupted' : 'stepFailed');
+  } finally {
+    t.store.close();
+  }
+}
+
+/** `oncall step skip STEP --reason TEXT`. */
+export async function stepSkip(ctx: Context, stepId: string, opts: StepOptions & { reason?: string }): Promise<void> {
+  const reason = opts.reason?.trim();
+  if (!reason) throw new UserError('a skip needs a reason', { code: 'usage', hint: 'e.g. --reason "no deploy in the last 24 h"' });
+  const t = openTarget(ctx, opts.incident);
+  try {
+    findStep(t, stepId);
+    const e = t.store.append({ type: 'step.skipped', actor: await operator(ctx, opts.operator), data: { step: stepId, reason } });
+    if (opts.json) printJson(ctx, { incident: t.id, step: stepId, seq: e.seq });
+    else print(ctx, `${stepId}: skipped #${e.seq}`);
+  } finally {
+    t.store.close();
+  }
+}
+
+/** `oncall step done STEP`: ticks off a manual step. */
+export async function stepDone(ctx: Context, stepId: string, opts: StepOptions): Promise<void> {
+  const t = openTarget(ctx, opts.incident);
+  try {
+    const step = findStep(t, stepId);
+    if (step.kind !== 'manual') throw new UserError(`step ${stepId} is a ${step.kind} step with a command`, { code: 'usage', hint: `run it: oncall step run ${stepId} --yes` });
+    const e = t.store.append({ type: 'step.completed', actor: await operator(ctx, opts.operator), data: { step: stepId, via: 'manual' } });
+    if (opts.json) printJson(ctx, { incident: t.id, step: stepId, seq: e.seq });
+    else print(ctx, `${stepId}: done #${e.seq}`);
+  } finally {
+    t.store.close();
+  }
+}

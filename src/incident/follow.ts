@@ -1,0 +1,39 @@
+/**
+ * Following a log as other processes append to it: reads only the bytes added since the last
+ * look and folds the new records into the state. A trailing partial line waits for its end.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { parseLog, type BadLine } from './reader.js';
+import { applyEvents, replay, type IncidentState } from './replay.js';
+
+export class LogFollower {
+  private offset = 0;
+  state: IncidentState;
+  torn: BadLine[] = [];
+
+  constructor(private readonly path: string, id: string) {
+    this.state = replay(id, []);
+    this.poll();
+  }
+
+  /** Returns true when new records arrived (and `state` is a new object). */
+  poll(): boolean {
+    const fd = openSync(this.path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      if (size <= this.offset) return false;
+      const buf = Buffer.alloc(size - this.offset);
+      const n = readSync(fd, buf, 0, buf.length, this.offset);
+      const end = buf.lastIndexOf(10, n - 1);
+      if (end < 0) return false;
+      const { events, torn } = parseLog(buf.subarray(0, end + 1));
+      this.offset += end + 1;
+      this.torn.push(...torn);
+      if (events.length === 0) return false;
+      this.state = this.state.eventCount === 0 ? replay(this.state.id, events) : applyEvents(this.state, events);
+      return true;
+    } finally {
+      closeSync(fd);
+    }
+  }
+}

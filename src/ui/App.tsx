@@ -1,0 +1,216 @@
+/**
+ * The incident screen. Thin: state comes from the log (LogFollower) plus the UI reducer;
+ * effects (appending events, running commands) happen here and report back as actions.
+ */
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import type { Actor } from '../incident/events.js';
+import type { LogFollower } from '../incident/follow.js';
+import type { IncidentStore } from '../incident/store.js';
+import { matchKnownCauses } from '../runbook/known-causes.js';
+import { shellQuote } from '../runbook/render.js';
+import { executeStep, executeTyped, type StepProgress } from '../runner/execute.js';
+import { prepareStep } from '../runner/prepare.js';
+import { CausesPanel } from './components/CausesPanel.js';
+import { Confirm } from './components/Confirm.js';
+import { Footer } from './components/Footer.js';
+import { Header } from './components/Header.js';
+import { Help } from './components/Help.js';
+import { PromptLine } from './components/PromptLine.js';
+import { StepDetail } from './components/StepDetail.js';
+import { StepList } from './components/StepList.js';
+import { initialUi, uiReducer, type Effect } from './state.js';
+import { stepViews } from './view.js';
+
+export interface AppProps {
+  store: IncidentStore;
+  follower: LogFollower;
+  actor: Actor;
+  cwd: string;
+  defaultTimeoutMs: number;
+  color: boolean;
+  /** How often to look for events written by other processes. */
+  pollMs?: number;
+  onExit?: () => void;
+}
+
+export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, pollMs = 250, onExit }: AppProps) {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const [incident, setIncident] = useState(follower.state);
+  const [ui, dispatch] = useReducer(uiReducer, undefined, () => initialUi(firstOpenStep(follower.state)));
+  const [now, setNow] = useState(Date.now());
+  const [size, setSize] = useState({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
+  const abortRef = useRef<AbortController | null>(null);
+  const secrets = useRef<Record<string, string>>({});
+  const steps = useMemo(() => stepViews(incident), [incident]);
+  const causes = useMemo(() => matchKnownCauses(incident), [incident]);
+
+  const refresh = useCallback(() => {
+    if (follower.poll()) setIncident(follower.state);
+  }, [follower]);
+
+  useEffect(() => {
+    const poll = setInterval(refresh, pollMs);
+    const tick = setInterval(() => setNow(Date.now()), 1000);
+    const onResize = () => setSize({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
+    stdout.on('resize', onResize);
+    return () => {
+      clearInterval(poll);
+      clearInterval(tick);
+      stdout.off('resize', onResize);
+      abortRef.current?.abort();
+    };
+  }, [refresh, pollMs, stdout]);
+
+  /** Appends through the store (fsynced) and only then updates the screen from the log. */
+  const record = useCallback((fn: () => void, ok: string) => {
+    try {
+      fn();
+      refresh();
+      dispatch({ type: 'message', text: ok, tone: 'ok' });
+    } catch (err) {
+      dispatch({ type: 'message', text: `NOT RECORDED: ${(err as Error).message}`, tone: 'error' });
+    }
+  }, [refresh]);
+
+  const consume = useCallback(async (gen: AsyncGenerator<StepProgress>, onDone: (p: Extract<StepProgress, { type: 'recorded' }>) => void) => {
+    try {
+      for await (const p of gen) {
+        if (p.type === 'output') dispatch({ type: 'run-output', tail: p.tail, bytes: p.bytes });
+        else if (p.type === 'recorded') onDone(p);
+        refresh();
+      }
+    } catch (err) {
+      dispatch({ type: 'message', text: `NOT RECORDED: ${(err as Error).message}`, tone: 'error' });
+    } finally {
+      abortRef.current = null;
+      dispatch({ type: 'run-finished' });
+      refresh();
+    }
+  }, [refresh]);
+
+  const perform = useCallback((effect: Effect) => {
+    const state = follower.state;
+    switch (effect.kind) {
+      case 'prepare-run': {
+        const p = prepareStep(state, effect.stepId, { cwd, defaultTimeoutMs, secrets: secrets.current });
+        if (!p.ok) {
+          if (p.reason === 'missing-params') {
+            const m = p.missing[0]!;
+            dispatch({ type: 'ask-param', name: m.name, stepId: effect.stepId, pattern: m.pattern, secret: !!m.secret, ...(m.description ? { description: m.description } : {}) });
+          } else if (p.reason === 'bad-param') dispatch({ type: 'message', text: `parameter ${p.param.name}=${JSON.stringify(p.value)} does not match ${p.param.pattern}; nothing was run`, tone: 'error' });
+          else if (p.reason === 'leading-dash') dispatch({ type: 'message', text: `parameter ${p.param.name}=${JSON.stringify(p.value)} starts with "-" and would be read as an option; nothing was run`, tone: 'error' });
+          else dispatch({ type: 'message', text: `cannot run: ${p.reason}`, tone: 'error' });
+          return;
+        }
+        const c = p.command;
+        const envLines = Object.entries(c.env).map(([k, v]) => `${k}=${c.secrets.includes(v) ? '••••' : shellQuote(v)}`);
+        dispatch({
+          type: 'confirm',
+          confirm: {
+            lines: [`argv: ${c.argv.map(shellQuote).join(' ')}`, `cwd: ${c.cwd}`, `timeout: ${c.timeoutMs / 1000} s`, ...(envLines.length ? [`env: ${envLines.join(' ')}`] : [])],
+            ...(c.step.warning ? { warning: c.step.warning } : c.step.kind === 'action' ? { warning: 'this step changes things' } : {}),
+            onYes: { kind: 'run-step', stepId: effect.stepId },
+          },
+        });
+        return;
+      }
+      case 'run-step': {
+        const p = prepareStep(state, effect.stepId, { cwd, defaultTimeoutMs, secrets: secrets.current });
+        if (!p.ok) return dispatch({ type: 'message', text: `cannot run: ${p.reason}`, tone: 'error' });
+        const ac = new AbortController();
+        abortRef.current = ac;
+        dispatch({ type: 'run-started', label: effect.stepId, stepId: effect.stepId, at: Date.now() });
+        void consume(executeStep(store, actor, p.command, ac.signal), (r) => {
+          const all = stepViews(follower.state);
+          const at = all.findIndex((s) => s.id === effect.stepId);
+          // Stay on the step so its output stays in view; Enter follows the runbook's route.
+          const target = r.next === 'end' ? undefined : r.next ?? (r.ok ? all[at + 1]?.id : undefined);
+          dispatch({ type: 'suggest', stepId: target });
+          const route = r.next === 'end' ? '; the runbook ends here' : target ? `; Enter → ${target}` : '';
+          dispatch({ type: 'message', text: r.ok ? `${effect.stepId} done (#${r.seq})${route}` : `${effect.stepId} FAILED: ${r.reason} (#${r.seq})${route}`, tone: r.ok ? 'ok' : 'error' });
+        });
+        return;
+      }
+      case 'confirm-typed':
+        dispatch({ type: 'confirm', confirm: { lines: [`argv: /bin/sh -c ${shellQuote(effect.line)}`, `cwd: ${cwd}`, `timeout: ${defaultTimeoutMs / 1000} s`], warning: 'a command you typed, outside the runbook', onYes: { kind: 'run-typed', line: effect.line } } });
+        return;
+      case 'run-typed': {
+        const ac = new AbortController();
+        abortRef.current = ac;
+        dispatch({ type: 'run-started', label: effect.line, at: Date.now() });
+        void consume(executeTyped(store, actor, effect.line, { cwd, timeoutMs: defaultTimeoutMs }, ac.signal), (r) => dispatch({ type: 'message', text: r.ok ? `command recorded (#${r.seq})` : `command failed: ${r.reason} (#${r.seq})`, tone: r.ok ? 'ok' : 'error' }));
+        return;
+      }
+      case 'skip':
+        return record(() => store.append({ type: 'step.skipped', actor, data: { step: effect.stepId, reason: effect.reason } }), `skipped ${effect.stepId}`);
+      case 'done':
+        return record(() => store.append({ type: 'step.completed', actor, data: { step: effect.stepId, via: 'manual' } }), `${effect.stepId} marked done`);
+      case 'note':
+        return record(() => store.append({ type: 'note.added', actor, data: { text: effect.text } }), 'note recorded');
+      case 'action':
+        return record(() => store.append({ type: 'action.recorded', actor, data: { text: effect.text } }), 'action recorded');
+      case 'status': {
+        if (state.status === effect.to) return dispatch({ type: 'message', text: `already ${effect.to}` });
+        return record(() => store.append({ type: 'status.changed', actor, data: { from: state.status, to: effect.to } }), `status: ${effect.to}`);
+      }
+      case 'set-param': {
+        const param = state.runbook?.runbook.parameters?.find((x) => x.name === effect.name);
+        if (param?.secret) secrets.current[effect.name] = effect.value;
+        record(() => store.append({ type: 'parameter.set', actor, data: param?.secret ? { name: effect.name, secret: true } : { name: effect.name, value: effect.value } }), `${effect.name} set`);
+        perform({ kind: 'prepare-run', stepId: effect.stepId });
+        return;
+      }
+      case 'cancel-run':
+        abortRef.current?.abort();
+        return dispatch({ type: 'message', text: 'cancelling: SIGTERM to the command\'s process group, SIGKILL after 2 s' });
+      case 'quit':
+        abortRef.current?.abort();
+        onExit?.();
+        exit();
+        return;
+    }
+  }, [actor, consume, cwd, defaultTimeoutMs, exit, follower, onExit, record, store]);
+
+  const performRef = useRef(perform);
+  performRef.current = perform;
+  useEffect(() => {
+    if (ui.effect) performRef.current(ui.effect);
+    // Runs once per new effect; effectSeq tells equal effects apart.
+  }, [ui.effectSeq]);
+
+  useInput((input, key) => dispatch({ type: 'key', input, key, steps }));
+
+  const cols = Math.max(40, size.cols);
+  const rows = Math.max(12, size.rows);
+  const leftW = Math.min(38, Math.max(20, Math.floor(cols * 0.32)));
+  const rightW = cols - leftW - 1;
+  const causesH = Math.min(4, Math.max(2, causes.length + 1));
+  const bottomH = ui.mode.kind === 'prompt' ? 3 : 1;
+  const bodyH = Math.max(4, rows - 1 - causesH - bottomH - 1 - 1);
+  const selectedStep = incident.runbook?.runbook.steps[ui.selected];
+
+  return (
+    <Box flexDirection="column" width={cols} height={rows - 1}>
+      <Header state={incident} now={now} width={cols} color={color} />
+      <Box height={bodyH}>
+        <StepList state={incident} selected={ui.selected} width={leftW} height={bodyH} color={color} />
+        <Box width={1} height={bodyH}><Text dimColor>{'│\n'.repeat(bodyH).trimEnd()}</Text></Box>
+        {ui.mode.kind === 'help' ? <Help width={rightW} />
+          : ui.mode.kind === 'confirm' ? <Confirm confirm={ui.mode.confirm} width={rightW} color={color} />
+          : <StepDetail state={incident} step={selectedStep} running={ui.running} scroll={ui.scroll} width={rightW} height={bodyH} now={now} color={color} />}
+      </Box>
+      <CausesPanel matches={causes} hasCauses={(incident.runbook?.runbook.known_causes?.length ?? 0) > 0} width={cols} height={causesH} color={color} />
+      {ui.mode.kind === 'prompt' ? <PromptLine label={ui.mode.label} text={ui.mode.text} secret={ui.mode.purpose.kind === 'param' && ui.mode.purpose.secret} width={cols} /> : null}
+      <Text color={color && ui.message ? (ui.message.tone === 'error' ? 'red' : ui.message.tone === 'ok' ? 'green' : undefined) : undefined} wrap="truncate">{ui.message?.text ?? ' '}</Text>
+      <Footer width={cols} running={!!ui.running} />
+    </Box>
+  );
+}
+
+function firstOpenStep(state: LogFollower['state']): number {
+  const steps = state.runbook?.runbook.steps ?? [];
+  const i = steps.findIndex((s) => { const st = state.steps[s.id]?.status; return st === undefined || st === 'pending' || st === 'running'; });
+  return i < 0 ? 0 : i;
+}

@@ -1,0 +1,51 @@
+import { Box, Text } from 'ink';
+import type { IncidentState } from '../../incident/replay.js';
+import type { Step } from '../../runbook/schema.js';
+import type { Running } from '../state.js';
+import { outputFor, reflow, shownCommand, truncate, wrap } from '../view.js';
+
+interface Props {
+  state: IncidentState;
+  step: Step | undefined;
+  running: Running | undefined;
+  scroll: number;
+  width: number;
+  height: number;
+  now: number;
+  color: boolean;
+}
+
+/** The selected step: title, exact command, instructions, and the output of its last (or current) run. */
+export function StepDetail({ state, step, running, scroll, width, height, now, color }: Props) {
+  if (!step) return <Box width={width} height={height}><Text dimColor>Nothing selected.</Text></Box>;
+  const st = state.steps[step.id];
+  const head: { text: string; color?: string; bold?: boolean; dim?: boolean }[] = [];
+  head.push({ text: truncate(`[${step.kind}] ${step.title}  (${step.id})`, width), bold: true });
+  const cmd = shownCommand(step, state.params);
+  if (cmd) for (const l of wrap(`$ ${cmd}${step.shell ? '   (sh -c)' : ''}`, width, 3)) head.push({ text: l, color: 'cyan' });
+  if (st?.status === 'failed' || st?.status === 'skipped') head.push({ text: truncate(`${st.status}: ${st.reason ?? ''}`, width), color: st.status === 'failed' ? 'red' : 'gray' });
+  const flow = [step.next ? `next: ${step.next}` : '', step.on_fail ? `on fail: ${step.on_fail}` : ''].filter(Boolean).join('  ');
+  const instrRoom = Math.max(2, Math.floor((height - head.length) * 0.4));
+  const instructions = step.instructions ? wrap(reflow(step.instructions.trim()), width, instrRoom) : [];
+  if (flow) instructions.push(flow);
+
+  const live = running && (running.stepId === step.id || !running.stepId);
+  const out = live
+    ? { title: `running ${running.label} · ${((now - running.startedAt) / 1000).toFixed(0)} s · ${running.bytes} bytes · Ctrl-C cancels`, lines: running.tail.replace(/\n$/, '').split('\n') }
+    : outputFor(state, step);
+  const outRoom = Math.max(0, height - head.length - instructions.length - 1);
+  let outLines: string[] = [];
+  if (out) {
+    const all = out.lines.flatMap((l) => wrap(l, width));
+    const end = Math.max(0, all.length - scroll);
+    outLines = all.slice(Math.max(0, end - (outRoom - 1)), end);
+  }
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      {head.map((h, i) => <Text key={`h${i}`} bold={h.bold} color={color ? h.color : undefined} wrap="truncate">{h.text}</Text>)}
+      {instructions.map((l, i) => <Text key={`i${i}`} wrap="truncate">{l}</Text>)}
+      {out ? <Text color={color ? (live ? 'yellow' : 'gray') : undefined} wrap="truncate">{truncate(`── ${out.title}${scroll ? ` (scrolled ${scroll})` : ''} ──`, width)}</Text> : null}
+      {outLines.map((l, i) => <Text key={`o${i}`} wrap="truncate">{l}</Text>)}
+    </Box>
+  );
+}

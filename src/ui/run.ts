@@ -1,0 +1,49 @@
+/** Mounting the screens: the only place that calls ink's render. Loaded lazily by `oncall start`. */
+import { render } from 'ink';
+import { createElement } from 'react';
+import type { Actor } from '../incident/events.js';
+import { LogFollower } from '../incident/follow.js';
+import type { IncidentState } from '../incident/replay.js';
+import type { IncidentStore } from '../incident/store.js';
+import { App } from './App.js';
+import { Picker, type PickItem } from './Picker.js';
+
+export type { PickItem };
+
+interface Tty {
+  stdout: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+}
+
+export async function pickStart(tty: Tty, items: PickItem[]): Promise<PickItem | undefined> {
+  let chosen: PickItem | undefined;
+  const app = render(createElement(Picker, { items, onPick: (i: PickItem | undefined) => (chosen = i), width: tty.stdout.columns || 80, height: tty.stdout.rows || 24 }), { exitOnCtrlC: false, stdout: tty.stdout, stdin: tty.stdin, patchConsole: false });
+  await app.waitUntilExit();
+  app.clear();
+  return chosen;
+}
+
+export interface ScreenOptions extends Tty {
+  store: IncidentStore;
+  path: string;
+  id: string;
+  actor: Actor;
+  cwd: string;
+  defaultTimeoutMs: number;
+  color: boolean;
+}
+
+/** Runs the incident screen until the operator quits; returns the final state. */
+export async function runIncidentScreen(o: ScreenOptions): Promise<IncidentState> {
+  const follower = new LogFollower(o.path, o.id);
+  // Full screen in the alternate buffer, so the operator's scrollback stays as it was.
+  o.stdout.write('\u001b[?1049h\u001b[H');
+  try {
+    const app = render(createElement(App, { store: o.store, follower, actor: o.actor, cwd: o.cwd, defaultTimeoutMs: o.defaultTimeoutMs, color: o.color }), { exitOnCtrlC: false, stdout: o.stdout, stdin: o.stdin, patchConsole: false });
+    await app.waitUntilExit();
+  } finally {
+    o.stdout.write('\u001b[?1049l');
+  }
+  follower.poll();
+  return follower.state;
+}

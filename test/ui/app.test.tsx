@@ -1,0 +1,203 @@
+// The incident screen with ink-testing-library: real store, real files, real commands.
+// Waits for content, never sleeps.
+import { render } from 'ink-testing-library';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App } from '../../src/ui/App.js';
+import { LogFollower } from '../../src/incident/follow.js';
+import { openIncident } from '../../src/incident/open.js';
+import { IncidentStore } from '../../src/incident/store.js';
+import { readLogFile } from '../../src/incident/reader.js';
+import { loadRunbookFile } from '../../src/runbook/catalog.js';
+import { ROOT, tempDir } from '../helpers/cli.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+async function setup(file = 'test/fixtures/runbooks/good/ui-walkthrough.yaml', params: Record<string, string> = {}) {
+  const t = tempDir();
+  const { entry } = await loadRunbookFile(join(ROOT, file));
+  const actor = { kind: 'human' as const, name: 'alice' };
+  const opened = openIncident({ home: t.dir, clock: { now: () => new Date() }, actor, via: 'test', runbook: { entry: entry!, params, matchedBy: 'flag' } });
+  opened.store.close();
+  const store = new IncidentStore(opened.path);
+  const follower = new LogFollower(opened.path, opened.id);
+  const ui = render(<App store={store} follower={follower} actor={actor} cwd={t.dir} defaultTimeoutMs={10_000} color={false} pollMs={50} />);
+  cleanups.push(() => {
+    ui.unmount();
+    store.close();
+    t.cleanup();
+  });
+  const frame = () => ui.lastFrame() ?? '';
+  const until = async (pred: (f: string) => boolean, what: string, ms = 10_000) => {
+    const end = Date.now() + ms;
+    while (!pred(frame())) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  const see = (text: string, ms?: number) => until((f) => f.includes(text), JSON.stringify(text), ms);
+  const types = () => readLogFile(opened.path).events.map((e) => e.type);
+  const press = async (keys: string) => {
+    for (const k of keys) ui.stdin.write(k);
+  };
+  return { ui, frame, see, until, types, press, path: opened.path, id: opened.id };
+}
+
+describe('incident screen', () => {
+  it('shows the header, the steps with marks, the command, known causes and key hints', async () => {
+    const s = await setup();
+    await s.see('UI walkthrough fixture');
+    expect(s.frame()).toMatch(/oncall \d{8}-\d{4}-\w{4}/);
+    expect(s.frame()).toContain('warning · investigating');
+    expect(s.frame()).toMatch(/›· +1 Disk usage/);
+    expect(s.frame()).toContain('$ echo \'/dev/sda1  50G  48G  2G  96% /\'');
+    expect(s.frame()).toContain('Known causes (runbook): none matches');
+    expect(s.frame()).toContain('r:run');
+  });
+
+  it('r shows the exact argv, cwd and timeout; y runs it, records it, and the known cause appears', async () => {
+    const s = await setup();
+    await s.see('Disk usage');
+    await s.press('r');
+    await s.see('Run this command?');
+    expect(s.frame()).toContain('argv: echo \'/dev/sda1  50G  48G  2G  96% /\'');
+    expect(s.frame()).toMatch(/cwd: \/tmp\//);
+    expect(s.frame()).toContain('timeout: 10 s');
+    expect(s.types()).not.toContain('step.started');
+    await s.press('y');
+    await s.see('usage done');
+    expect(s.frame()).toMatch(/✓ +1 Disk usage/);
+    expect(s.frame()).toContain('output of #');
+    expect(s.frame()).toContain('▸ Disk nearly full — usage #');
+    expect(s.types()).toEqual(['incident.opened', 'runbook.selected', 'step.started', 'command.ran', 'step.completed']);
+  });
+
+  it('any key but y cancels the confirmation and nothing is recorded', async () => {
+    const s = await setup();
+    await s.see('Disk usage');
+    await s.press('r');
+    await s.see('Run this command?');
+    await s.press('n');
+    await s.see('nothing was run');
+    expect(s.types()).toEqual(['incident.opened', 'runbook.selected']);
+  });
+
+  it('a failing step is shown plainly and Enter follows its on_fail route', async () => {
+    const s = await setup();
+    await s.see('Disk usage');
+    await s.press('j');
+    await s.press('r');
+    await s.see('Run this command?');
+    await s.press('y');
+    await s.see('broken FAILED: exit code 3');
+    expect(s.frame()).toContain('Enter → by-hand');
+    expect(s.frame()).toMatch(/✗ +2 A check that fails/);
+    expect(s.frame()).toContain('nope');
+    expect(s.frame()).toContain('▸ The broken check failed');
+    await s.press('\r');
+    await s.until((f) => /›· +3 Look at the graphs/.test(f), 'selection on by-hand');
+  });
+
+  it('s skips with a reason, d ticks off a manual step, n adds a note, a records an action', async () => {
+    const s = await setup();
+    await s.see('Disk usage');
+    await s.press('s');
+    await s.see('reason for skipping usage');
+    await s.press('not on this host\r');
+    await s.see('skipped usage');
+    expect(s.frame()).toMatch(/↷ +1 Disk usage/);
+    await s.press('jj');
+    await s.press('d');
+    await s.see('by-hand marked done');
+    await s.press('n');
+    await s.press('checked dashboards\r');
+    await s.see('note recorded');
+    await s.press('a');
+    await s.press('paged the storage team\r');
+    await s.see('action recorded');
+    const events = readLogFile(s.path).events;
+    expect(events.slice(2).map((e) => [e.type, e.data])).toEqual([
+      ['step.skipped', { step: 'usage', reason: 'not on this host' }],
+      ['step.completed', { step: 'by-hand', via: 'manual' }],
+      ['note.added', { text: 'checked dashboards' }],
+      ['action.recorded', { text: 'paged the storage team' }],
+    ]);
+    for (const e of events.slice(2)) expect(e.actor).toEqual({ kind: 'human', name: 'alice' });
+  });
+
+  it('asks for a missing parameter, refuses a bad value, then confirms with it filled in', async () => {
+    const s = await setup();
+    await s.see('Disk usage');
+    await s.press('jjj');
+    await s.press('r');
+    await s.see('value for target');
+    await s.press('-rf; rm\r');
+    await s.see('target must match');
+    await s.press('\u0015');
+    await s.press('web-1\r');
+    await s.see('Run this command?');
+    expect(s.frame()).toContain("argv: echo 'hello web-1'");
+    await s.press('y');
+    await s.see('greet done');
+    expect(s.frame()).toContain('hello web-1');
+    const set = readLogFile(s.path).events.find((e) => e.type === 'parameter.set');
+    expect(set?.data).toEqual({ name: 'target', value: 'web-1' });
+  });
+
+  it('Ctrl-C cancels a running command (the app keeps running) and the cancel is recorded', async () => {
+    const s = await setup();
+    await s.see('Disk usage');
+    await s.press('jjjj');
+    await s.press('r');
+    await s.see('This takes a while.');
+    await s.press('y');
+    await s.see('Ctrl-C cancels');
+    await s.press('q');
+    await s.see('a command is running');
+    await s.press('\u0003');
+    await s.see('slow FAILED: cancelled by the operator', 10_000);
+    const ran = readLogFile(s.path).events.find((e) => e.type === 'command.ran');
+    expect(ran?.data).toMatchObject({ cancelled: true, argv: ['sleep', '30'] });
+  });
+
+  it('a typed command runs only after y, and is recorded as an action and a command', async () => {
+    const s = await setup();
+    await s.see('Disk usage');
+    await s.press('a');
+    await s.press('$ echo typed-by-hand\r');
+    await s.see('Run this command?');
+    expect(s.frame()).toContain("argv: /bin/sh -c 'echo typed-by-hand'");
+    await s.press('y');
+    await s.see('command recorded');
+    const events = readLogFile(s.path).events.slice(2);
+    expect(events.map((e) => e.type)).toEqual(['action.recorded', 'command.ran']);
+    expect((events[1]!.data as { stdout: { text: string } }).stdout.text).toBe('typed-by-hand\n');
+  });
+
+  it('m and R change the status; h says hypotheses are not built yet; ? shows help', async () => {
+    const s = await setup();
+    await s.see('Disk usage');
+    await s.press('m');
+    await s.see('warning · mitigated');
+    await s.press('R');
+    await s.see('warning · resolved');
+    await s.press('h');
+    await s.see('not built yet');
+    await s.press('?');
+    await s.see('Every action is written to the incident log');
+    await s.press('x');
+    await s.until((f) => !f.includes('Every action is written'), 'help closed');
+  });
+
+  it('a note written by another process appears within a second', async () => {
+    const s = await setup();
+    await s.see('Disk usage');
+    const other = new IncidentStore(s.path);
+    other.append({ type: 'status.changed', actor: { kind: 'human', name: 'bob' }, data: { from: 'investigating', to: 'mitigated' } });
+    other.close();
+    await s.see('mitigated', 1000);
+  });
+});
