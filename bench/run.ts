@@ -12,6 +12,7 @@ import { readLogFile, verifyEvents } from '../src/incident/reader.js';
 import { replay } from '../src/incident/replay.js';
 import { loadCatalog } from '../src/runbook/catalog.js';
 import { median, percentile, row, timeCommand } from './lib.js';
+import { tuiBench } from './tui.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/oncall.js');
@@ -108,6 +109,9 @@ try {
   const warmCli = timeCommand(process.execPath, [BIN, '--runbooks', dir, 'runbooks', 'list'], 5, cacheEnv);
   say(row('1,000 runbooks: `oncall runbooks list`, first run', `${coldCli.toFixed(1)} ms = ${(coldCli / bare).toFixed(1)}x node -e 0`, '-', true));
   say(row('1,000 runbooks: `oncall runbooks list`, cached', `${warmCli.toFixed(1)} ms = ${(warmCli / bare).toFixed(1)}x node -e 0`, '< 1000 ms', warmCli < 1000));
+
+  // 5. The incident screen.
+  await tuiBench(say, ROOT, work, env);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

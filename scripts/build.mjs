@@ -20,10 +20,11 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
-  // Native addon and packages with optional/dynamic requires stay in node_modules.
-  external: ['fs-native-extensions', 'ink', 'react', 'react/*', 'yoga-layout', 'ink-testing-library'],
+  // The native addon stays in node_modules; react-devtools-core is an optional dev-only import of ink.
+  external: ['fs-native-extensions', 'react-devtools-core', 'ink-testing-library'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
-  define: { __ONCALL_BUILD__: JSON.stringify(buildId) },
+  // Production React: smaller, faster, no dev-only checks at 3 a.m.
+  define: { __ONCALL_BUILD__: JSON.stringify(buildId), 'process.env.NODE_ENV': '"production"' },
 });

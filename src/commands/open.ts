@@ -1,4 +1,3 @@
-import { parseAlertText } from '../alerts/parse.js';
 import type { Alert } from '../alerts/types.js';
 import { UserError } from '../errors.js';
 import { openIncident } from '../incident/open.js';
@@ -41,6 +40,8 @@ export async function selectRunbook(ctx: Context, opts: { runbook?: string; aler
   let alert: Alert | undefined;
   if (opts.alert) {
     const { text, name } = await readInput(ctx, opts.alert, 'alert');
+    // zod and the payload schemas load only when there is an alert to parse.
+    const { parseAlertText } = await import('../alerts/parse.js');
     alert = parseAlertText(text, name);
   }
   const explicit = parseParamFlags(opts.param);

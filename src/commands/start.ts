@@ -27,10 +27,12 @@ export async function start(ctx: Context, opts: StartOptions): Promise<void> {
   if (!ctx.stdin.isTTY || !ctx.stdout.isTTY) {
     throw new UserError(`oncall start needs a terminal (stdin and stdout must be a TTY)`, { code: 'needsTerminal', hint: `from scripts use ${TWINS}` });
   }
+  // Start loading the screen (ink, react) now; it compiles while the incident is found and read.
+  const screensLoading = import('../ui/run.js');
   const actor = await operator(ctx, opts.operator);
   const config = await ctx.config();
   const defaultTimeoutMs = config.default_timeout !== undefined ? durationMs(config.default_timeout) : DEFAULT_TIMEOUT_MS;
-  const screens = await import('../ui/run.js');
+  const screens = await screensLoading;
   const tty = { stdout: ctx.stdout as NodeJS.WriteStream, stdin: ctx.stdin as NodeJS.ReadStream };
 
   let id: string | undefined;

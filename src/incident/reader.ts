@@ -36,6 +36,10 @@ export function readLogFile(path: string): LogRead {
 
 /** Pure: bytes → records and bad lines. */
 export function parseLog(buf: Buffer): LogRead {
+  // Fast path for an intact log: one JSON.parse of all lines is several times quicker than
+  // one per line. Any torn or odd line sends us down the line-by-line path below.
+  const fast = parseWhole(buf);
+  if (fast) return { events: fast, torn: [] };
   const events: StoredEvent[] = [];
   const torn: BadLine[] = [];
   let start = 0;
@@ -55,6 +59,27 @@ export function parseLog(buf: Buffer): LogRead {
   return { events, torn };
 }
 
+function parseWhole(buf: Buffer): StoredEvent[] | undefined {
+  const text = buf.toString('utf8');
+  const lines = text.split('\n').filter((l) => l !== '');
+  if (lines.length === 0 || !lines.every((l) => l.charCodeAt(0) === 123 && l.charCodeAt(l.length - 1) === 125)) return undefined;
+  let all: unknown[];
+  try {
+    all = JSON.parse(`[${lines.join(',')}]`) as unknown[];
+  } catch {
+    return undefined;
+  }
+  // A line like {"a":1},{"b":2} would parse as two values: the count must match.
+  if (all.length !== lines.length) return undefined;
+  const events: StoredEvent[] = [];
+  for (const v of all) {
+    const r = checkRecord(v);
+    if (typeof r === 'string') return undefined;
+    events.push(r);
+  }
+  return events;
+}
+
 function parseRecord(text: string): StoredEvent | string {
   let v: unknown;
   try {
@@ -62,6 +87,10 @@ function parseRecord(text: string): StoredEvent | string {
   } catch {
     return text.startsWith('{') ? 'incomplete record (torn write)' : 'not a JSON record';
   }
+  return checkRecord(v);
+}
+
+function checkRecord(v: unknown): StoredEvent | string {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not a JSON object';
   const r = v as Record<string, unknown>;
   const actor = r.actor as Record<string, unknown> | undefined;

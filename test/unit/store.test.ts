@@ -74,6 +74,20 @@ describe('incident store', () => {
     expect(verifyEvents(events).ok).toBe(true);
   });
 
+  it('reads the same records whether or not the log has a torn line (fast and line-by-line paths)', () => {
+    const { path } = freshLog();
+    const s = new IncidentStore(path);
+    for (let i = 1; i <= 20; i++) s.append({ type: 'note.added', actor: alice, data: { text: `n${i} {"x":1},{"y":2}` } });
+    const clean = fs.readFileSync(path);
+    const torn = Buffer.concat([clean, Buffer.from('\n{"seq":21,"id":"x","ts')]);
+    const a = parseLog(clean);
+    const b = parseLog(torn);
+    expect(a.torn).toEqual([]);
+    expect(b.torn).toHaveLength(1);
+    expect(b.events).toEqual(a.events);
+    expect(a.events).toHaveLength(20);
+  });
+
   it('names the first bad seq when a line was edited, removed, reordered or duplicated', () => {
     const { path } = freshLog();
     const s = new IncidentStore(path);
