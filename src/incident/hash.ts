@@ -1,10 +1,35 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import type { StoredEvent } from './events.js';
 
-/** sha256 over the RFC 8785 canonical form of the record without its hash, so key order never matters. */
+/**
+ * RFC 8785 (JCS) canonical JSON for the values the log holds: JSON.stringify's string and
+ * number forms (which JCS adopts) with object keys sorted by UTF-16 code units. Written out
+ * because hashing is the hot path of verify; a test checks it against the reference package.
+ */
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') {
+    if (typeof v === 'number' && !Number.isFinite(v)) throw new Error('non-finite number in an event');
+    return JSON.stringify(v) ?? 'null';
+  }
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (v[i] === undefined ? 'null' : canonicalJson(v[i]));
+    return `${out}]`;
+  }
+  const keys = Object.keys(v).sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(x)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+/** sha256 over the canonical form of the record without its hash, so key order never matters. */
 export function hashEvent(e: Omit<StoredEvent, 'hash'>): string {
   const { seq, id, ts, actor, type, data, prev } = e;
-  const canon = canonicalize({ seq, id, ts, actor, type, data, prev });
-  return createHash('sha256').update(canon ?? '').digest('hex');
+  return createHash('sha256').update(canonicalJson({ seq, id, ts, actor, type, data, prev })).digest('hex');
 }
