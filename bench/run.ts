@@ -13,6 +13,7 @@ import { replay } from '../src/incident/replay.js';
 import { loadCatalog } from '../src/runbook/catalog.js';
 import { median, percentile, row, timeCommand } from './lib.js';
 import { tuiBench } from './tui.js';
+import { exportBench } from './export.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/oncall.js');
@@ -112,6 +113,9 @@ try {
 
   // 5. The incident screen.
   await tuiBench(say, ROOT, work, env);
+
+  // 6. Postmortem export.
+  exportBench(say, ROOT, work, env);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

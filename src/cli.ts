@@ -65,12 +65,12 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
 
   const log = program.command('log')
     .description('print an incident\'s events')
-    .option('--incident <id>', 'incident id (default: the most recent open one)')
+    .option('--incident <id>', 'incident id (default: the most recent incident)')
     .option('--json', 'one stored event object a line')
     .action(async (opts) => (await import('./commands/log.js')).log(await ctx(), opts));
   log.command('verify')
     .description('check the hash chain and seq numbers; exit 5 naming the first bad seq')
-    .option('--incident <id>', 'incident id (default: the most recent open one)')
+    .option('--incident <id>', 'incident id (default: the most recent incident)')
     .option('--json', 'machine-readable output')
     .action(async (opts, cmd: Command) => (await import('./commands/log-verify.js')).logVerify(await ctx(), { ...cmd.parent?.opts(), ...opts }));
 
@@ -107,6 +107,15 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
     .option('--json', 'machine-readable output')
     .action(async (id: string, opts) => (await import('./commands/step.js')).stepDone(await ctx(), id, opts));
 
+  program.command('export-postmortem')
+    .description('a postmortem draft: facts from the log, analysis from people\'s notes')
+    .option('--incident <id>', 'incident id (default: the most recent incident)')
+    .addOption(new Option('--format <format>', 'md or json').choices(['md', 'json']).default('md'))
+    .option('--out <file>', 'write to FILE atomically instead of stdout')
+    .option('--final', 'refuse unless Summary, Impact, Root causes and Action items are written and the log verifies; records the export')
+    .option('--operator <name>', 'your name in the log (for --final)')
+    .action(async (opts) => (await import('./commands/export-postmortem.js')).exportPostmortem(await ctx(), opts));
+
   const runbooks = program.command('runbooks').description('list, check and show runbooks');
   runbooks.command('list')
     .description('runbooks on the search path (--runbooks, ONCALL_RUNBOOKS, config, ./runbooks, shipped)')
@@ -130,6 +139,11 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
 export async function main(argv: string[], overrides: Partial<Context> = {}): Promise<number> {
   const stderr = overrides.stderr ?? process.stderr;
   const debug = argv.includes('--debug');
+  // `oncall log | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   // This module is the bundle's entry (dist/cli.js) or src/cli.ts: either way the package root is one up.
   const packageRoot = fileURLToPath(new URL('..', import.meta.url));
   const program = buildProgram(

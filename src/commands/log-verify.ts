@@ -12,7 +12,7 @@ export interface LogVerifyOptions {
 
 /** `oncall log verify`: seq continuity and the hash chain; exit 5 naming the first bad seq. Torn lines are reported, not fatal. */
 export async function logVerify(ctx: Context, opts: LogVerifyOptions): Promise<void> {
-  const id = resolveIncidentId(ctx.home, opts.incident);
+  const id = resolveIncidentId(ctx.home, opts.incident, { anyStatus: true });
   const { read, path } = loadIncident(ctx.home, id);
   const v = verifyEvents(read.events);
   const fileSha = createHash('sha256').update(readFileSync(path)).digest('hex');

@@ -9,7 +9,7 @@ export interface LogOptions {
 
 /** `oncall log`: the events, one a line. Torn lines are reported on stderr and skipped. */
 export async function log(ctx: Context, opts: LogOptions): Promise<void> {
-  const id = resolveIncidentId(ctx.home, opts.incident);
+  const id = resolveIncidentId(ctx.home, opts.incident, { anyStatus: true });
   const { read } = loadIncident(ctx.home, id);
   if (opts.json) {
     for (const e of read.events) ctx.stdout.write(`${JSON.stringify(e)}\n`);

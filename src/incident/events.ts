@@ -57,9 +57,20 @@ export interface EventDataMap {
   'status.changed': { from: Status; to: Status };
   'severity.changed': { from: string; to: string };
   'hypothesis.requested': Record<string, unknown>;
-  'hypothesis.proposed': Record<string, unknown>;
-  'hypothesis.judged': Record<string, unknown>;
-  'postmortem.exported': Record<string, unknown>;
+  /** A hypothesis from a model (human ones are notes of kind "hypothesis"). */
+  'hypothesis.proposed': {
+    model: string;
+    title: string;
+    explanation?: string;
+    cites?: { seq: number; quote: string; verified: boolean }[];
+    grounding?: 'grounded' | 'partial' | 'ungrounded';
+    refute_by?: string;
+    check?: string;
+    request_seq?: number;
+  };
+  /** An operator's verdict on a hypothesis: a note of kind hypothesis or a hypothesis.proposed (by seq), or a runbook known cause (by id). */
+  'hypothesis.judged': { seq?: number; cause?: string; verdict: 'supported' | 'refuted' | 'dismissed'; reason: string };
+  'postmortem.exported': { format: 'md' | 'json'; head: string; log_sha256: string; document_sha256: string; events: number; out?: string };
 }
 export type EventType = keyof EventDataMap;
 

@@ -22,6 +22,9 @@ export function describeEvent(e: StoredEvent): string {
     case 'action.recorded': return `action: ${one(String(d.text))}`;
     case 'status.changed': return `status ${String(d.from)} → ${String(d.to)}`;
     case 'severity.changed': return `severity ${String(d.from)} → ${String(d.to)}`;
+    case 'hypothesis.proposed': return `hypothesis (${String(d.model)}, ${String(d.grounding ?? 'unchecked')}): ${one(String(d.title))}`;
+    case 'hypothesis.judged': return `judged ${d.seq !== undefined ? `#${String(d.seq)}` : `cause ${String(d.cause)}`} ${String(d.verdict)}: ${one(String(d.reason))}`;
+    case 'postmortem.exported': return `postmortem exported (${String(d.format)}), log head ${String(d.head).slice(0, 12)}…`;
     default: return one(JSON.stringify(d), 160);
   }
 }

@@ -60,9 +60,9 @@ export function loadIncident(home: string, id: string): LoadedIncident {
 
 /**
  * Resolves what the user typed: a full id, a unique prefix or the 4-letter suffix.
- * Without one, the most recent incident that is not resolved.
+ * Without one, the most recent incident that is not resolved (or the most recent of all, with anyStatus).
  */
-export function resolveIncidentId(home: string, wanted: string | undefined): string {
+export function resolveIncidentId(home: string, wanted: string | undefined, opts: { anyStatus?: boolean } = {}): string {
   const ids = listIncidentIds(home);
   if (wanted) {
     if (ids.includes(wanted)) return wanted;
@@ -71,9 +71,10 @@ export function resolveIncidentId(home: string, wanted: string | undefined): str
     if (hits.length > 1) throw new UserError(`incident "${wanted}" is ambiguous: ${hits.slice(0, 5).join(', ')}${hits.length > 5 ? ', ...' : ''}`, { code: 'usage', hint: 'type more of the id' });
     throw new UserError(`no incident "${wanted}"`, { code: 'notFound', hint: 'list them with `oncall incidents`' });
   }
+  if (opts.anyStatus && ids[0]) return ids[0];
   for (const id of ids) {
     const { state } = loadIncident(home, id);
     if (state.status !== 'resolved') return id;
   }
-  throw new UserError('no open incident', { code: 'notFound', hint: 'open one with `oncall open`, or name one with --incident ID' });
+  throw new UserError(opts.anyStatus ? 'no incidents yet' : 'no open incident', { code: 'notFound', hint: 'open one with `oncall open`, or name one with --incident ID' });
 }

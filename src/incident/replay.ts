@@ -40,6 +40,9 @@ export interface IncidentState {
   notes: (EventDataMap['note.added'] & Entry)[];
   actions: (EventDataMap['action.recorded'] & Entry)[];
   statusChanges: (EventDataMap['status.changed'] & Entry)[];
+  hypotheses: (EventDataMap['hypothesis.proposed'] & Entry)[];
+  /** Verdicts; `target` is the seq judged (data.seq in the log), `seq` the verdict's own. */
+  judgments: (Omit<EventDataMap['hypothesis.judged'], 'seq'> & { target?: number } & Entry)[];
   /** Names of the humans who did anything, in order of first appearance. */
   operators: string[];
   lastSeq: number;
@@ -50,7 +53,7 @@ export interface IncidentState {
 }
 
 export function emptyState(id: string): IncidentState {
-  return { id, title: '', severity: 'warning', status: 'investigating', params: {}, steps: {}, commands: [], notes: [], actions: [], statusChanges: [], operators: [], lastSeq: 0, eventCount: 0, unknownTypes: [] };
+  return { id, title: '', severity: 'warning', status: 'investigating', params: {}, steps: {}, commands: [], notes: [], actions: [], statusChanges: [], hypotheses: [], judgments: [], operators: [], lastSeq: 0, eventCount: 0, unknownTypes: [] };
 }
 
 export function replay(id: string, events: readonly StoredEvent[]): IncidentState {
@@ -66,6 +69,7 @@ export function applyEvents(state: IncidentState, events: readonly StoredEvent[]
     params: { ...state.params },
     steps: Object.fromEntries(Object.entries(state.steps).map(([k, v]) => [k, { ...v }])),
     commands: [...state.commands], notes: [...state.notes], actions: [...state.actions], statusChanges: [...state.statusChanges],
+    hypotheses: [...state.hypotheses], judgments: [...state.judgments],
     operators: [...state.operators], unknownTypes: [...state.unknownTypes],
   };
   for (const e of events) apply(s, e);
@@ -157,10 +161,16 @@ function apply(s: IncidentState, e: StoredEvent): void {
     case 'severity.changed':
       s.severity = (e.data as EventDataMap['severity.changed']).to;
       break;
+    case 'hypothesis.proposed':
+      s.hypotheses.push({ ...(e.data as EventDataMap['hypothesis.proposed']), ...at });
+      break;
+    case 'hypothesis.judged': {
+      const { seq: target, ...rest } = e.data as EventDataMap['hypothesis.judged'];
+      s.judgments.push({ ...rest, ...(target !== undefined ? { target } : {}), ...at });
+      break;
+    }
     case 'incident.closed':
     case 'hypothesis.requested':
-    case 'hypothesis.proposed':
-    case 'hypothesis.judged':
     case 'postmortem.exported':
       break;
     default:

@@ -212,3 +212,56 @@ describe('the runbook cache', () => {
     expect((JSON.parse(b.stdout) as { invalid: { file: string }[] }).invalid.map((i) => i.file)).toContain(file);
   });
 });
+
+describe('oncall export-postmortem', () => {
+  const home = join(t.dir, 'pm');
+  const penv = { ONCALL_HOME: home };
+  let id = '';
+  it('prints a draft to stdout, deterministic across runs, and records nothing', async () => {
+    id = (JSON.parse((await oncall(['open', '--runbook', 'demo', '--title', 'Slow box', '--json'], penv)).stdout) as { id: string }).id;
+    await oncall(['note', 'looked at top'], penv);
+    const a = await oncall(['export-postmortem'], penv);
+    expect(a.exitCode).toBe(0);
+    expect(a.stdout).toMatch(/^# Postmortem: Slow box/);
+    expect(a.stdout).toContain('**Status:** Draft');
+    expect((await oncall(['export-postmortem'], penv)).stdout).toBe(a.stdout);
+    const j = await oncall(['export-postmortem', '--format', 'json'], penv);
+    expect(JSON.parse(j.stdout)).toMatchObject({ schema: 'oncall.postmortem/v1', status: 'draft', missing: ['Summary', 'Impact', 'Root causes', 'Action items'] });
+    const log = (await oncall(['log', '--json'], penv)).stdout;
+    expect(log).not.toContain('postmortem.exported');
+  });
+
+  it('--final refuses, listing what is missing, until the sections are written', async () => {
+    const r = await oncall(['export-postmortem', '--final'], penv);
+    expect(r.exitCode).toBe(8);
+    expect(r.stderr).toMatch(/^error: not exported as final: Summary, Impact, Root causes, Action items are empty/);
+    expect(r.stdout).toBe('');
+    for (const [kind, text] of [['summary', 'Box slow for 10 min'], ['impact', 'One developer waited'], ['root-cause', 'A runaway build'], ['action', 'Cap build CPU [prevent] @ops']]) {
+      expect((await oncall(['note', '--kind', kind!, text!], penv)).exitCode).toBe(0);
+    }
+    const out = join(t.dir, 'pm.md');
+    const ok = await oncall(['export-postmortem', '--final', '--out', out], penv);
+    expect(ok.exitCode).toBe(0);
+    const doc = readFileSync(out, 'utf8');
+    expect(doc).toContain('**Status:** Final');
+    expect(doc).toContain('- Box slow for 10 min _(tester, #');
+    const events = (await oncall(['log', '--json'], penv)).stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
+    const exported = events.at(-1)!;
+    expect(exported.type).toBe('postmortem.exported');
+    expect(exported.data).toMatchObject({ format: 'md', out });
+    // The document names the log as it was before the export event.
+    expect(doc).toContain(String(exported.data.head));
+    expect(doc).toContain(String(exported.data.log_sha256));
+  });
+
+  it('--final refuses an edited log (exit 5); a draft still exports', async () => {
+    const path = join(home, 'incidents', id, 'log.jsonl');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('looked at top', 'looked at htop'));
+    const r = await oncall(['export-postmortem', '--final'], penv);
+    expect(r.exitCode).toBe(5);
+    expect(r.stderr).toMatch(/fails verification at seq 3/);
+    const d = await oncall(['export-postmortem'], penv);
+    expect(d.exitCode).toBe(0);
+    expect(d.stdout).toContain('**FAILS at seq 3**');
+  });
+});

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { loadIncident, resolveIncidentId } from '../incident/incidents.js';
+import { verifyEvents } from '../incident/reader.js';
+import { IncidentStore } from '../incident/store.js';
+import { renderMarkdown } from '../postmortem/markdown.js';
+import { buildPostmortem } from '../postmortem/model.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { operator, type Context } from './context.js';
+
+export interface ExportOptions {
+  incident?: string;
+  format?: string;
+  out?: string;
+  final?: boolean;
+  operator?: string;
+}
+
+/** `oncall export-postmortem`: facts from the log, analysis from people; --final is gated. */
+export async function exportPostmortem(ctx: Context, opts: ExportOptions): Promise<void> {
+  const format = opts.format ?? 'md';
+  if (format !== 'md' && format !== 'json') throw new UserError(`unknown format "${format}"`, { code: 'usage', hint: 'use --format md or --format json' });
+  // Postmortems are usually written after resolution: default to the most recent incident of any status.
+  const id = resolveIncidentId(ctx.home, opts.incident, { anyStatus: true });
+  // In a function of its own so the events and state can be freed before the document is rendered.
+  const { path, v, logSha, pm } = ((): { path: string; v: ReturnType<typeof verifyEvents>; logSha: string; pm: ReturnType<typeof buildPostmortem> } => {
+    const { path, read, state } = loadIncident(ctx.home, id);
+    const logSha = createHash('sha256').update(readFileSync(path)).digest('hex');
+    const v = verifyEvents(read.events);
+    const pm = buildPostmortem(state, read.events, {
+      verified: v.ok,
+      ...(v.ok ? {} : { first_bad_seq: v.seq, reason: v.reason }),
+      events: v.count,
+      head: v.head,
+      log_sha256: logSha,
+      torn_lines: read.torn.map((t) => ({ line: t.line, offset: t.offset, bytes: t.bytes })),
+    }, opts.final ? 'final' : 'draft');
+    return { path, v, logSha, pm };
+  })();
+
+  if (opts.final) {
+    if (!v.ok) throw new UserError(`not exported as final: the log fails verification at seq ${v.seq} (${v.reason})`, { code: 'logCorrupt', hint: 'run `oncall log verify`; a draft export still works' });
+    if (pm.missing.length) throw new UserError(`not exported as final: ${pm.missing.join(', ')} ${pm.missing.length === 1 ? 'is' : 'are'} empty`, { code: 'conflict', hint: `write them with oncall note --kind summary|impact|root-cause|action "..." (--incident ${id.slice(-4)})` });
+  }
+  const doc = format === 'json' ? `${JSON.stringify(pm, null, 2)}\n` : renderMarkdown(pm);
+  const out = opts.out ? resolve(ctx.cwd, opts.out) : undefined;
+  if (out) writeFileAtomic(out, doc);
+  else ctx.stdout.write(doc);
+  if (opts.final) {
+    const store = new IncidentStore(path, ctx.clock);
+    try {
+      const e = store.append({ type: 'postmortem.exported', actor: await operator(ctx, opts.operator), data: { format, head: v.head, log_sha256: logSha, document_sha256: createHash('sha256').update(doc).digest('hex'), events: v.count, ...(out ? { out } : {}) } });
+      ctx.stderr.write(`final postmortem recorded as #${e.seq}; log head ${v.head}, log sha256 ${logSha}\n`);
+    } finally {
+      store.close();
+    }
+  } else if (out) ctx.stderr.write(`draft written to ${opts.out}${pm.missing.length ? `; still to write: ${pm.missing.join(', ')}` : ''}\n`);
+}

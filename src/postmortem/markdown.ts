@@ -1,0 +1,167 @@
+/**
+ * The postmortem as Markdown. Everything that came from the log is neutralised: markdown
+ * punctuation is escaped and URLs become code spans, so no link or image from a note, an
+ * alert or command output is live in the document.
+ */
+import { shellQuote } from '../runbook/render.js';
+import type { Entry, Postmortem } from './model.js';
+
+const URLISH = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>`]*|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/gi;
+
+/** A code span that survives any backticks inside it. */
+export function codeSpan(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') || text === '' ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+function escapePlain(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]()!#|~{}])/g, '\\$1');
+}
+
+/** Log text → inert inline Markdown (one line). */
+export function md(text: string): string {
+  const flat = text.replace(/\s*\n\s*/g, ' ').trim();
+  let out = '';
+  let last = 0;
+  for (const m of flat.matchAll(URLISH)) {
+    out += escapePlain(flat.slice(last, m.index)) + codeSpan(m[0]);
+    last = m.index! + m[0].length;
+  }
+  out += escapePlain(flat.slice(last));
+  // A line starting with a list or heading marker would change the structure.
+  return out.replace(/^([-+]|\d+[.)])(\s)/, '\\$1$2');
+}
+
+/** For table cells: also escape the column separator inside code spans. */
+function cell(text: string): string {
+  return md(text).replace(/(?<!\\)\|/g, '\\|');
+}
+
+function hhmmss(iso: string | null): string {
+  return iso ? iso.slice(11, 19) : '—';
+}
+
+export function duration(sec: number | null): string {
+  if (sec === null) return '—';
+  const neg = sec < 0;
+  let s = Math.abs(sec);
+  const d = Math.floor(s / 86400);
+  s %= 86400;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = s % 60;
+  const parts = d ? [`${d}d`, `${h}h`, `${m}m`] : h ? [`${h}h`, `${String(m).padStart(2, '0')}m`] : m ? [`${m}m`, `${String(r).padStart(2, '0')}s`] : [`${r}s`];
+  return `${neg ? '-' : ''}${parts.join(' ')}`;
+}
+
+const PROMPTS: Record<string, [string, string]> = {
+  summary: ['What happened, in one or two sentences, and for how long.', 'summary'],
+  impact: ['Who and what was affected, how much, for how long (users, requests, revenue, SLO).', 'impact'],
+  root_causes: ['Why it happened: the conditions that made it possible (5 whys), not who.', 'root-cause'],
+  trigger: ['What set it off (a deploy, a load spike, an expiry).', 'trigger'],
+  resolution: ['What stopped the bleeding and what fixed it.', 'resolution'],
+  detection: ['How we found out, and how we could have found out sooner.', 'detection'],
+  went_well: ['What went well.', 'went-well'],
+  went_wrong: ['What went wrong.', 'went-wrong'],
+  lucky: ['Where we got lucky (near misses).', 'lucky'],
+};
+
+function section(entries: Entry[], key: string): string[] {
+  if (entries.length === 0) {
+    const [ask, kind] = PROMPTS[key]!;
+    return [`> _To be written by a human:_ ${ask} Add it with \`oncall note --kind ${kind} "..."\`.`];
+  }
+  return entries.map((e) => `- ${md(e.text)} _(${md(e.by)}, #${e.seq})_`);
+}
+
+export function renderMarkdown(pm: Postmortem): string {
+  const L: string[] = [];
+  const f = pm.facts;
+  L.push(`# Postmortem: ${md(pm.incident.title || 'Untitled incident')}`, '');
+  L.push(`**Incident:** ${pm.incident.id} · severity ${md(pm.incident.severity)} · ${pm.incident.status}  `);
+  L.push(`**Date:** ${pm.date || '—'}  `);
+  L.push(`**Authors:** ${pm.authors.length ? pm.authors.map(md).join(', ') : '—'}  `);
+  L.push(`**Status:** ${pm.status === 'final' ? 'Final' : 'Draft'}`);
+  L.push('', `_Facts (times, durations, steps, commands, timeline) are filled from the incident log. Analysis sections come only from notes written by people; model output appears only in the hypotheses table under Supporting information._`);
+  if (pm.status === 'draft' && pm.missing.length) L.push('', `_Still to write before a final export: ${pm.missing.join(', ')}._`);
+
+  L.push('', '## Summary', '', ...section(pm.sections.summary, 'summary'));
+  L.push('', '## Impact', '', ...section(pm.sections.impact, 'impact'));
+  L.push('', '## Root causes', '', ...section(pm.sections.root_causes, 'root_causes'));
+  L.push('', '## Trigger', '', ...section(pm.sections.trigger, 'trigger'));
+  L.push('', '## Resolution', '', ...section(pm.sections.resolution, 'resolution'));
+  const done = f.steps.filter((s) => s.status === 'done').length;
+  L.push('', `From the log: mitigated ${f.times.mitigated ? `at ${hhmmss(f.times.mitigated)} UTC` : '— (never marked)'}, resolved ${f.times.resolved ? `at ${hhmmss(f.times.resolved)} UTC` : '— (not yet)'}; ${done} of ${f.steps.length} runbook steps done, ${f.commands.length} command${f.commands.length === 1 ? '' : 's'} run, ${pm.timeline.filter((t) => t.text.startsWith('action:')).length} action(s) recorded outside the runbook.`);
+  L.push('', '## Detection', '');
+  if (f.alert) L.push(`From the log: alert ${md(f.alert.name)} (${f.alert.source}, ${f.alert.severity}) started at ${f.alert.started_at.slice(0, 19).replace('T', ' ')} UTC; the incident was opened at ${hhmmss(f.times.opened)} UTC, ${duration(f.durations.detect_to_open)} later.`, '');
+  else L.push(`From the log: no alert was attached; the incident was opened at ${hhmmss(f.times.opened)} UTC.`, '');
+  L.push(...section(pm.sections.detection, 'detection'));
+
+  L.push('', '## Action items', '');
+  if (pm.action_items.length === 0) L.push('> _To be written by a human:_ what will prevent this, detect it sooner or mitigate it faster. Add each with `oncall note --kind action "Add an 80% disk alert [prevent] @alice"`.');
+  else {
+    L.push('| Action | Type | Owner | Ref |', '| --- | --- | --- | --- |');
+    for (const a of pm.action_items) L.push(`| ${cell(a.action)} | ${a.type} | ${cell(a.owner)} | #${a.seq} |`);
+  }
+
+  L.push('', '## Lessons learned', '', '### What went well', '', ...section(pm.sections.lessons.went_well, 'went_well'));
+  L.push('', '### What went wrong', '', ...section(pm.sections.lessons.went_wrong, 'went_wrong'));
+  L.push('', '### Where we got lucky', '', ...section(pm.sections.lessons.lucky, 'lucky'));
+  if (pm.sections.lessons.other.length) L.push('', '### Other lessons', '', ...pm.sections.lessons.other.map((e) => `- ${md(e.text)} _(${md(e.by)}, #${e.seq})_`));
+
+  L.push('', '## Timeline', '', '_All times UTC. Each line: time, seq, actor (kind: name), what happened._');
+  const lines: { ts: string; text: string }[] = pm.timeline.map((t) => ({ ts: t.ts, text: `#${t.seq} ${t.actor.kind}: ${md(t.actor.name)} — ${t.marker ? `**${t.marker}** ` : ''}${md(t.text)}` }));
+  if (f.alert) lines.push({ ts: f.alert.started_at, text: `(alert) — **ALERT FIRED** ${md(f.alert.name)}` });
+  lines.sort((a, b) => a.ts.localeCompare(b.ts));
+  let day = '';
+  for (const l of lines) {
+    if (l.ts.slice(0, 10) !== day) {
+      day = l.ts.slice(0, 10);
+      L.push('', `**${day}**`, '');
+    }
+    L.push(`- ${l.ts.slice(11, 19)} ${l.text}`);
+  }
+
+  L.push('', '## Supporting information', '', '### Times', '');
+  L.push('| Event | Time (UTC) | Since alert | Since opened |', '| --- | --- | --- | --- |');
+  const since = (a: string | null, b: string | null) => duration(a && b ? Math.round((Date.parse(b) - Date.parse(a)) / 1000) : null);
+  for (const [name, t] of [['Alert fired', f.times.alert_started], ['Incident opened', f.times.opened], ['Mitigated', f.times.mitigated], ['Resolved', f.times.resolved]] as const) {
+    L.push(`| ${name} | ${t ? t.slice(0, 19).replace('T', ' ') : '—'} | ${since(f.times.alert_started, t)} | ${since(f.times.opened, t)} |`);
+  }
+  if (f.alert) {
+    L.push('', '### Alert', '', `${md(f.alert.name)} from ${f.alert.source}, severity ${f.alert.severity}. Labels:`, '');
+    for (const [k, v] of Object.entries(f.alert.labels).sort(([a], [b]) => a.localeCompare(b))) L.push(`- ${md(k)}: ${md(v)}`);
+  }
+  L.push('', '### Runbook', '');
+  if (f.runbook) {
+    L.push(`${md(f.runbook.title)} (${codeSpan(f.runbook.id)}, chosen by ${f.runbook.matched_by}; sha256 ${codeSpan(f.runbook.sha256.slice(0, 16))}…)`, '');
+    L.push('| Step | Kind | Outcome | Reason | Ref |', '| --- | --- | --- | --- | --- |');
+    for (const s of f.steps) L.push(`| ${cell(s.title)} (${codeSpan(s.id)}) | ${s.kind} | ${s.status} | ${s.reason ? cell(s.reason) : ''} | ${s.seq !== null ? `#${s.seq}` : ''} |`);
+  } else L.push('No runbook was followed.');
+  L.push('', '### Commands run', '');
+  if (f.commands.length === 0) L.push('None.');
+  else {
+    L.push('| Ref | Time | Step | Command | Result | Duration |', '| --- | --- | --- | --- | --- | --- |');
+    for (const c of f.commands) L.push(`| #${c.seq} | ${hhmmss(c.ts)} | ${c.step ? codeSpan(c.step) : 'typed'} | ${codeSpan(c.argv.map(shellQuote).join(' ')).replace(/\|/g, '\\|')} | ${c.result} | ${c.duration_ms} ms |`);
+  }
+  L.push('', '### Hypotheses', '', '_Model hypotheses are suggestions; they never fill the sections above. Grounding is the tool\'s check of their citations against the log._', '');
+  if (pm.hypotheses.length === 0) L.push('None recorded.');
+  else {
+    L.push('| Source | Hypothesis | Grounding | Verdict | Reason |', '| --- | --- | --- | --- | --- |');
+    for (const h of pm.hypotheses) L.push(`| ${cell(h.source)} | ${cell(h.text)}${h.seq !== undefined ? ` (#${h.seq})` : ''} | ${h.grounding} | ${h.verdict} | ${cell(h.reason)} |`);
+  }
+  const g = pm.integrity;
+  L.push('', '### Log integrity', '');
+  L.push(`- Events: ${g.events}; chain ${g.verified ? 'verifies' : `**FAILS at seq ${g.first_bad_seq}**: ${md(g.reason ?? '')}`}`);
+  L.push(`- Head hash: ${codeSpan(g.head)}`);
+  L.push(`- Log file sha256: ${codeSpan(g.log_sha256)}`);
+  L.push(`- Torn lines skipped: ${g.torn_lines.length}${g.torn_lines.length ? ` (${g.torn_lines.map((t) => `line ${t.line}, ${t.bytes} bytes`).join('; ')})` : ''}`);
+  L.push('', '_Keep the head hash and file sha256 with this document: `oncall log verify` on the same log prints the same values._', '');
+  return L.join('\n');
+}

@@ -1,0 +1,197 @@
+/**
+ * IncidentState (+ the log's integrity facts) → the postmortem, as data. Pure and
+ * deterministic: no clock, no randomness, so the same log gives the same document.
+ * Facts come from the log; analysis sections come only from human notes of the matching kind.
+ */
+import type { Actor, NoteKind, StoredEvent } from '../incident/events.js';
+import type { IncidentState } from '../incident/replay.js';
+import { describeEvent } from '../incident/format.js';
+import { matchKnownCauses } from '../runbook/known-causes.js';
+import { redactInPlace } from '../redact/index.js';
+
+export const POSTMORTEM_SCHEMA = 'oncall.postmortem/v1';
+
+export interface Entry {
+  text: string;
+  by: string;
+  seq: number;
+  ts: string;
+}
+
+export interface ActionItem {
+  action: string;
+  type: string;
+  owner: string;
+  seq: number;
+}
+
+export interface TimelineLine {
+  seq: number;
+  ts: string;
+  actor: Actor;
+  text: string;
+  /** OUTAGE-style markers: INCIDENT OPENED, ALERT FIRED, MITIGATED, RESOLVED. */
+  marker?: string;
+}
+
+export interface HypothesisRow {
+  source: string;
+  text: string;
+  grounding: string;
+  verdict: string;
+  reason: string;
+  seq?: number;
+}
+
+export interface Integrity {
+  verified: boolean;
+  first_bad_seq?: number;
+  reason?: string;
+  events: number;
+  head: string;
+  log_sha256: string;
+  torn_lines: { line: number; offset: number; bytes: number }[];
+}
+
+export interface Postmortem {
+  schema: typeof POSTMORTEM_SCHEMA;
+  status: 'draft' | 'final';
+  incident: { id: string; title: string; severity: string; status: string };
+  date: string;
+  authors: string[];
+  sections: {
+    summary: Entry[];
+    impact: Entry[];
+    root_causes: Entry[];
+    trigger: Entry[];
+    resolution: Entry[];
+    detection: Entry[];
+    lessons: { went_well: Entry[]; went_wrong: Entry[]; lucky: Entry[]; other: Entry[] };
+  };
+  action_items: ActionItem[];
+  facts: {
+    alert: { name: string; source: string; severity: string; started_at: string; labels: Record<string, string> } | null;
+    runbook: { id: string; title: string; file: string; sha256: string; matched_by: string } | null;
+    times: { alert_started: string | null; opened: string | null; mitigated: string | null; resolved: string | null };
+    /** Seconds between the times above; null where either end is unknown. */
+    durations: { detect_to_open: number | null; open_to_mitigate: number | null; detect_to_mitigate: number | null; open_to_resolve: number | null; detect_to_resolve: number | null };
+    steps: { id: string; title: string; kind: string; status: string; reason: string | null; seq: number | null }[];
+    commands: { seq: number; ts: string; step: string | null; argv: string[]; result: string; exit_code: number | null; duration_ms: number }[];
+  };
+  timeline: TimelineLine[];
+  hypotheses: HypothesisRow[];
+  integrity: Integrity;
+  /** Required sections still empty (a final export refuses while any is). */
+  missing: string[];
+}
+
+const REQUIRED = [['summary', 'Summary'], ['impact', 'Impact'], ['root_causes', 'Root causes'], ['action_items', 'Action items']] as const;
+
+function notes(s: IncidentState, kind: NoteKind): Entry[] {
+  return s.notes.filter((n) => n.kind === kind).map((n) => ({ text: n.text, by: n.actor.name, seq: n.seq, ts: n.ts }));
+}
+
+/** `Add disk alert at 80% [prevent] @alice` → action, type prevent, owner alice. */
+export function parseActionItem(text: string, seq: number, author: string): ActionItem {
+  let rest = text.trim();
+  let type = 'other';
+  let owner = author;
+  const t = /\s*\[(mitigate|prevent|process|detect|repair|other)\]\s*/i.exec(rest);
+  if (t) {
+    type = t[1]!.toLowerCase();
+    rest = (rest.slice(0, t.index) + ' ' + rest.slice(t.index + t[0].length)).trim();
+  }
+  const o = /(?:^|\s)@([A-Za-z0-9._-]+)\s*$/.exec(rest);
+  if (o) {
+    owner = o[1]!;
+    rest = rest.slice(0, o.index).trim();
+  }
+  return { action: rest, type, owner, seq };
+}
+
+function seconds(from: string | null, to: string | null): number | null {
+  if (!from || !to) return null;
+  return Math.round((Date.parse(to) - Date.parse(from)) / 1000);
+}
+
+function commandResult(c: IncidentState['commands'][number]): string {
+  return c.timed_out ? 'timed out' : c.cancelled ? 'cancelled' : c.signal ? `killed by ${c.signal}` : `exit ${c.exit_code}`;
+}
+
+const SIGNIFICANT = new Set(['incident.opened', 'alert.attached', 'runbook.selected', 'step.completed', 'step.failed', 'step.skipped', 'command.ran', 'note.added', 'action.recorded', 'status.changed', 'severity.changed', 'parameter.set', 'hypothesis.proposed', 'hypothesis.judged', 'postmortem.exported', 'incident.closed']);
+
+export function buildPostmortem(state: IncidentState, events: readonly StoredEvent[], integrity: Integrity, status: 'draft' | 'final'): Postmortem {
+  const alert = state.alert;
+  const opened = state.opened?.ts ?? null;
+  const alertStart = alert?.startsAt ?? null;
+  const mitigated = state.mitigated?.ts ?? (state.resolved?.ts ?? null);
+  const resolved = state.resolved?.ts ?? null;
+  const rb = state.runbook;
+
+  const timeline: TimelineLine[] = [];
+  for (const e of events) {
+    if (!SIGNIFICANT.has(e.type)) continue;
+    let marker: string | undefined;
+    if (e.type === 'incident.opened') marker = 'INCIDENT OPENED';
+    if (e.type === 'status.changed') {
+      const to = (e.data as { to: string }).to;
+      marker = to === 'mitigated' ? 'MITIGATED' : to === 'resolved' ? 'RESOLVED' : 'REOPENED';
+    }
+    timeline.push({ seq: e.seq, ts: e.ts, actor: { kind: e.actor.kind, name: e.actor.name }, text: describeEvent(e), ...(marker ? { marker } : {}) });
+  }
+
+  const judged = (m: { seq?: number; cause?: string }) => {
+    const j = [...state.judgments].reverse().find((x) => (m.seq !== undefined && x.target === m.seq) || (m.cause !== undefined && x.cause === m.cause));
+    return j ? { verdict: j.verdict, reason: j.reason } : { verdict: 'not judged', reason: '' };
+  };
+  const hypotheses: HypothesisRow[] = [
+    ...notes(state, 'hypothesis').map((n) => ({ source: `human (${n.by})`, text: n.text, grounding: 'n/a', seq: n.seq, ...judged({ seq: n.seq }) })),
+    ...matchKnownCauses(state).map((m) => ({ source: 'runbook', text: m.cause.title, grounding: 'matched', ...judged({ cause: m.cause.id }) })),
+    ...state.hypotheses.map((h) => ({ source: `model ${h.model}`, text: h.title, grounding: h.grounding ?? 'unchecked', seq: h.seq, ...judged({ seq: h.seq }) })),
+  ];
+
+  const pm: Postmortem = {
+    schema: POSTMORTEM_SCHEMA,
+    status,
+    incident: { id: state.id, title: state.title, severity: state.severity, status: state.status },
+    date: (opened ?? alertStart ?? '').slice(0, 10),
+    authors: [...state.operators],
+    sections: {
+      summary: notes(state, 'summary'),
+      impact: notes(state, 'impact'),
+      root_causes: notes(state, 'root-cause'),
+      trigger: notes(state, 'trigger'),
+      resolution: notes(state, 'resolution'),
+      detection: notes(state, 'detection'),
+      lessons: { went_well: notes(state, 'went-well'), went_wrong: notes(state, 'went-wrong'), lucky: notes(state, 'lucky'), other: notes(state, 'lesson') },
+    },
+    action_items: state.notes.filter((n) => n.kind === 'action').map((n) => parseActionItem(n.text, n.seq, n.actor.name)),
+    facts: {
+      alert: alert ? { name: alert.name, source: alert.source, severity: alert.severity, started_at: alert.startsAt, labels: { ...alert.labels } } : null,
+      runbook: rb ? { id: rb.runbook.id, title: rb.runbook.title, file: rb.file, sha256: rb.sha256, matched_by: rb.matched_by } : null,
+      times: { alert_started: alertStart, opened, mitigated, resolved },
+      durations: {
+        detect_to_open: seconds(alertStart, opened),
+        open_to_mitigate: seconds(opened, mitigated),
+        detect_to_mitigate: seconds(alertStart, mitigated),
+        open_to_resolve: seconds(opened, resolved),
+        detect_to_resolve: seconds(alertStart, resolved),
+      },
+      steps: (rb?.runbook.steps ?? []).map((st) => {
+        const x = state.steps[st.id];
+        return { id: st.id, title: st.title, kind: st.kind, status: x?.status ?? 'pending', reason: x?.reason ?? null, seq: x?.seq ?? null };
+      }),
+      commands: state.commands.map((c) => ({ seq: c.seq, ts: c.ts, step: c.step ?? null, argv: [...c.argv], result: commandResult(c), exit_code: c.exit_code, duration_ms: c.duration_ms })),
+    },
+    timeline,
+    hypotheses,
+    integrity: { ...integrity, torn_lines: [] },
+    missing: [],
+  };
+  pm.missing = REQUIRED.filter(([k]) => (k === 'action_items' ? pm.action_items : pm.sections[k]).length === 0).map(([, label]) => label);
+  // Redaction applies again on export, whatever the log holds. Every object above is built
+  // here (nothing shared with `state`), so redacting in place leaves the input untouched.
+  redactInPlace(pm);
+  pm.integrity = { ...integrity, torn_lines: integrity.torn_lines.map((t) => ({ ...t })) };
+  return pm;
+}
