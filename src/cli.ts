@@ -88,6 +88,7 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
     .argument('<step>', 'step id')
     .option('--incident <id>', 'incident id (default: the most recent open one)')
     .option('--yes', 'confirm running the command shown')
+    .option('--param <name=value>', 'give a parameter (repeatable); secret ones are never recorded', collect)
     .option('--operator <name>', 'your name in the log')
     .option('--json', 'machine-readable output')
     .action(async (id: string, opts) => (await import('./commands/step.js')).stepRun(await ctx(), id, opts));

@@ -1,6 +1,7 @@
 import { ExitError } from '../errors.js';
-import { resolveIncidentId, loadIncident } from '../incident/incidents.js';
-import { verifyEvents } from '../incident/reader.js';
+import { resolveIncidentId } from '../incident/incidents.js';
+import { readLogFile, verifyEvents } from '../incident/reader.js';
+import { logPath } from '../incident/store.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { print, printJson, type Context } from './context.js';
@@ -13,7 +14,9 @@ export interface LogVerifyOptions {
 /** `oncall log verify`: seq continuity and the hash chain; exit 5 naming the first bad seq. Torn lines are reported, not fatal. */
 export async function logVerify(ctx: Context, opts: LogVerifyOptions): Promise<void> {
   const id = resolveIncidentId(ctx.home, opts.incident, { anyStatus: true });
-  const { read, path } = loadIncident(ctx.home, id);
+  // Verification reads records only: no replay, so an odd record cannot stop it.
+  const path = logPath(ctx.home, id);
+  const read = readLogFile(path);
   const v = verifyEvents(read.events);
   const fileSha = createHash('sha256').update(readFileSync(path)).digest('hex');
   if (opts.json) {

@@ -19,6 +19,8 @@ export interface OpenOptions {
 
 export interface Selection {
   alert?: Alert;
+  /** Secret parameter values: passed to the screen in memory, never recorded. */
+  secrets?: Record<string, string>;
   runbook?: { entry: RunbookEntry; params: Record<string, string>; matchedBy: EventDataMap['runbook.selected']['matched_by'] };
   /** Human-readable lines about how the runbook was chosen and what is missing. */
   notes: string[];
@@ -70,7 +72,14 @@ export async function selectRunbook(ctx: Context, opts: { runbook?: string; aler
     notes.push(`parameter ${x.name}: ${x.source} value ${JSON.stringify(x.value)} does not match ${x.pattern}; not used`);
   }
   if (r.missing.length) notes.push(`parameters without a value yet: ${r.missing.join(', ')} (asked for before a step needs them)`);
-  return { ...(alert ? { alert } : {}), runbook: { entry, params: r.values, matchedBy }, notes };
+  // Secret values never reach the log: they are kept by this process only.
+  const secrets: Record<string, string> = {};
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(r.values)) {
+    if (entry.runbook.parameters?.find((p) => p.name === k)?.secret) secrets[k] = v;
+    else params[k] = v;
+  }
+  return { ...(alert ? { alert } : {}), runbook: { entry, params, matchedBy }, secrets, notes };
 }
 
 /** `oncall open`: opens an incident without the UI and prints its id. */
@@ -78,6 +87,8 @@ export async function open(ctx: Context, opts: OpenOptions): Promise<void> {
   const sel = await selectRunbook(ctx, opts);
   const opened = openIncident({ home: ctx.home, clock: ctx.clock, actor: await operator(ctx, opts.operator), via: 'open', ...(opts.title ? { title: opts.title } : {}), ...(sel.alert ? { alert: sel.alert } : {}), ...(sel.runbook ? { runbook: sel.runbook } : {}) });
   opened.store.close();
+  const secretNames = Object.keys(sel.secrets ?? {});
+  if (secretNames.length) sel.notes.push(`secret parameter${secretNames.length > 1 ? 's' : ''} ${secretNames.join(', ')} not recorded; give ${secretNames.length > 1 ? 'them' : 'it'} again when a step needs ${secretNames.length > 1 ? 'them' : 'it'} (the screen asks; oncall step run --param)`);
   if (opts.json) {
     printJson(ctx, { id: opened.id, log: opened.path, runbook: sel.runbook?.entry.runbook.id ?? null, params: sel.runbook?.params ?? {}, notes: sel.notes });
     return;

@@ -36,6 +36,7 @@ export async function start(ctx: Context, opts: StartOptions): Promise<void> {
   const tty = { stdout: ctx.stdout as NodeJS.WriteStream, stdin: ctx.stdin as NodeJS.ReadStream };
 
   let id: string | undefined;
+  let secrets: Record<string, string> = {};
   if (opts.incident) id = resolveIncidentId(ctx.home, opts.incident);
   else {
     let sel: Selection | undefined;
@@ -52,6 +53,7 @@ export async function start(ctx: Context, opts: StartOptions): Promise<void> {
       else if (picked.kind === 'runbook') sel = await selectRunbook(ctx, { runbook: picked.id });
       else sel = { notes: [] };
     }
+    secrets = sel?.secrets ?? {};
     if (!id) {
       const opened = openIncident({ home: ctx.home, clock: ctx.clock, actor, via: opts.demo ? 'demo' : 'start', ...(sel?.alert ? { alert: sel.alert } : {}), ...(sel?.runbook ? { runbook: sel.runbook } : {}) });
       opened.store.close();
@@ -63,7 +65,7 @@ export async function start(ctx: Context, opts: StartOptions): Promise<void> {
   const store = new IncidentStore(logPath(ctx.home, id), ctx.clock);
   let state;
   try {
-    state = await screens.runIncidentScreen({ ...tty, store, path: logPath(ctx.home, id), id, actor, cwd: ctx.cwd, defaultTimeoutMs, color: !ctx.env.NO_COLOR });
+    state = await screens.runIncidentScreen({ ...tty, store, path: logPath(ctx.home, id), id, actor, cwd: ctx.cwd, defaultTimeoutMs, color: !ctx.env.NO_COLOR, secrets });
   } finally {
     store.close();
   }

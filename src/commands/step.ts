@@ -5,6 +5,8 @@ import { durationMs } from '../runbook/template.js';
 import { executeStep } from '../runner/execute.js';
 import { DEFAULT_TIMEOUT_MS, prepareStep } from '../runner/prepare.js';
 import { operator, print, printJson, type Context } from './context.js';
+import { parseParamFlags } from './open.js';
+import { fullMatch } from '../runbook/rules.js';
 import { openTarget, type Target } from './incident-store.js';
 
 export interface StepOptions {
@@ -22,38 +24,52 @@ function findStep(t: Target, stepId: string) {
 }
 
 /** `oncall step run STEP --yes`: runs the step's command exactly as the TUI would, after the same checks. */
-export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & { yes?: boolean }): Promise<void> {
+export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & { yes?: boolean; param?: string[] }): Promise<void> {
   const t = openTarget(ctx, opts.incident);
   try {
     findStep(t, stepId);
     const config = await ctx.config();
-    const p = prepareStep(t.state, stepId, { cwd: ctx.cwd, defaultTimeoutMs: config.default_timeout !== undefined ? durationMs(config.default_timeout) : DEFAULT_TIMEOUT_MS });
+    // --param values: secret ones stay in memory; others are recorded like the screen does.
+    const given = parseParamFlags(opts.param);
+    const secrets: Record<string, string> = {};
+    const defs = t.state.runbook?.runbook.parameters ?? [];
+    for (const [name, value] of Object.entries(given)) {
+      const def = defs.find((d) => d.name === name);
+      if (!def) throw new UserError(`the runbook has no parameter "${name}"`, { code: 'usage', hint: defs.length ? `its parameters: ${defs.map((d) => d.name).join(', ')}` : 'it takes no parameters' });
+      if (!fullMatch(def.pattern, value)) throw new UserError(`--param ${name}=${JSON.stringify(value)} does not match ${def.pattern}`, { code: 'invalidInput' });
+      if (def.secret) secrets[name] = value;
+    }
+    const actor = await operator(ctx, opts.operator);
+    const p0 = prepareStep(t.state, stepId, { cwd: ctx.cwd, secrets: { ...given }, defaultTimeoutMs: config.default_timeout !== undefined ? durationMs(config.default_timeout) : DEFAULT_TIMEOUT_MS });
+    if (p0.ok && opts.yes) for (const [name, value] of Object.entries(given)) if (!secrets[name] && t.state.params[name] !== value) t.store.append({ type: 'parameter.set', actor, data: { name, value } });
+    const p = p0;
     if (!p.ok) {
-      if (p.reason === 'missing-params') throw new UserError(`step ${stepId} needs parameter${p.missing.length > 1 ? 's' : ''} ${p.missing.map((m) => m.name).join(', ')}`, { code: 'usage', hint: 'set them in the TUI, or open the incident with --param NAME=VALUE' });
+      if (p.reason === 'missing-params') throw new UserError(`step ${stepId} needs parameter${p.missing.length > 1 ? 's' : ''} ${p.missing.map((m) => m.name).join(', ')}`, { code: 'usage', hint: `add ${p.missing.map((m) => `--param ${m.name}=VALUE`).join(' ')}` });
       if (p.reason === 'bad-param') throw new UserError(`parameter ${p.param.name}=${JSON.stringify(p.value)} does not match ${p.param.pattern}`, { code: 'invalidInput' });
       if (p.reason === 'leading-dash') throw new UserError(`parameter ${p.param.name}=${JSON.stringify(p.value)} starts with "-" and would be read as an option`, { code: 'invalidInput' });
       throw new UserError(`step ${stepId} has no command`, { code: 'usage', hint: 'mark a manual step with `oncall step done STEP`' });
     }
     const c = p.command;
-    const shown = `argv: ${c.argv.map(shellQuote).join(' ')}\ncwd: ${c.cwd}\ntimeout: ${c.timeoutMs / 1000} s`;
+    const shown = `argv: ${c.shownArgv.map(shellQuote).join(' ')}\ncwd: ${c.cwd}\ntimeout: ${c.timeoutMs / 1000} s`;
     if (!opts.yes) {
       print(ctx, shown);
       throw new UserError('not run: read the command above, then add --yes to run it', { code: 'usage' });
     }
     ctx.stderr.write(`${shown}\n`);
     const ac = new AbortController();
+    // Ctrl-C, a closed terminal or a kill: stop the command's process group and record that.
     const onSigint = () => ac.abort();
-    process.once('SIGINT', onSigint);
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, onSigint);
     let outcome: { ok: boolean; reason?: string; seq: number; next?: string } | undefined;
     let output = '';
     try {
-      for await (const ev of executeStep(t.store, await operator(ctx, opts.operator), c, ac.signal)) {
+      for await (const ev of executeStep(t.store, actor, c, ac.signal)) {
         if (ev.type === 'recorded') outcome = ev;
         // What is printed is what was recorded: sanitised, capped, redacted.
         if (ev.type === 'finished') output = ev.result.stdout.text + ev.result.stderr.text;
       }
     } finally {
-      process.off('SIGINT', onSigint);
+      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, onSigint);
     }
     if (opts.json) printJson(ctx, { incident: t.id, step: stepId, ok: outcome!.ok, reason: outcome!.reason ?? null, seq: outcome!.seq, next: outcome!.next ?? null });
     else {

@@ -35,11 +35,14 @@ export class HeadTail {
     let tailBuf = Buffer.concat(this.tail);
     if (!this.truncated) return head + tailBuf.toString('utf8');
     tailBuf = tailBuf.subarray(tailBuf.length - this.tailBytes);
+    // Cut at line ends so a kept line is whole, but only when there is a line end to cut at.
     const headCut = head.lastIndexOf('\n');
+    const keptHead = headCut >= 0 ? head.slice(0, headCut + 1) : head;
     const tail = tailBuf.toString('utf8');
     const tailCut = tail.indexOf('\n');
-    const dropped = this.bytes - this.headBytes - this.tailBytes;
-    return `${headCut >= 0 ? head.slice(0, headCut + 1) : head}[… ${dropped} bytes not kept …]\n${tailCut >= 0 ? tail.slice(tailCut + 1) : tail}`;
+    const keptTail = tailCut >= 0 && tailCut < tail.length - 1 ? tail.slice(tailCut + 1) : tail;
+    const dropped = this.bytes - Buffer.byteLength(keptHead) - Buffer.byteLength(keptTail);
+    return `${keptHead}${keptHead.endsWith('\n') ? '' : '\n'}[… ${dropped} bytes not kept …]\n${keptTail}`;
   }
 
   /** The last `n` bytes seen (for live display), cut at a line start. */

@@ -92,21 +92,33 @@ export async function* runCommand(spec: RunSpec, signal?: AbortSignal): AsyncGen
 
   let timedOut = false;
   let cancelled = false;
+  let leaderExited = false;
   let killTimer: NodeJS.Timeout | undefined;
-  const killGroup = () => {
-    signalGroup(pid, 'SIGTERM');
-    killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), spec.graceMs ?? 2000);
+  const grace = spec.graceMs ?? 2000;
+  /** SIGTERM the group, then SIGKILL whatever is left after the grace period. */
+  const endGroup = () => {
+    if (killTimer) return;
+    if (signalGroup(pid, 'SIGTERM')) killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), grace);
   };
   const timer = setTimeout(() => {
+    if (leaderExited) return;
     timedOut = true;
-    killGroup();
+    endGroup();
   }, spec.timeoutMs);
   const onAbort = () => {
+    if (leaderExited) return;
     cancelled = true;
-    killGroup();
+    endGroup();
   };
   if (signal?.aborted) onAbort();
   else signal?.addEventListener('abort', onAbort, { once: true });
+  // The command's own exit decides its result. A background grandchild may still hold the
+  // pipes: give it a moment, then end the group; the step is judged on the command's exit.
+  child.on('exit', () => {
+    leaderExited = true;
+    clearTimeout(timer);
+    setTimeout(endGroup, 1000).unref();
+  });
 
   // Progress is pushed by stream callbacks and pulled by this generator.
   let wake: (() => void) | undefined;
@@ -127,13 +139,6 @@ export async function* runCommand(spec: RunSpec, signal?: AbortSignal): AsyncGen
     done = true;
     wake?.();
     return r;
-  });
-  // A background grandchild can hold the pipes open after the command exits; once the
-  // command itself has exited, give it a moment and then end the group.
-  child.on('exit', () => {
-    setTimeout(() => {
-      if (!done) signalGroup(pid, 'SIGTERM');
-    }, 1000).unref();
   });
 
   try {
@@ -170,19 +175,22 @@ export async function* runCommand(spec: RunSpec, signal?: AbortSignal): AsyncGen
     };
   } finally {
     clearTimeout(timer);
-    if (killTimer) clearTimeout(killTimer);
     signal?.removeEventListener('abort', onAbort);
-    // Whatever happened, leave no process of this group behind.
+    // Whatever happened, leave no process of this group behind (a `nohup x &` included).
     if (!done) signalGroup(pid, 'SIGKILL');
+    else endGroup();
+    killTimer?.unref();
   }
 }
 
-function signalGroup(pid: number | undefined, sig: NodeJS.Signals): void {
-  if (!pid) return;
+/** Signals the whole process group; false when it is already gone. */
+function signalGroup(pid: number | undefined, sig: NodeJS.Signals): boolean {
+  if (!pid) return false;
   try {
     process.kill(-pid, sig);
+    return true;
   } catch {
-    // the group is already gone
+    return false;
   }
 }
 

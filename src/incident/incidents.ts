@@ -1,7 +1,7 @@
 /** Incidents on disk: ids, listing, finding, loading. */
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
-import { UserError } from '../errors.js';
+import { LogWriteError, UserError } from '../errors.js';
 import { readLogFile, type LogRead } from './reader.js';
 import { replay, type IncidentState } from './replay.js';
 import { incidentsDir, logPath } from './store.js';
@@ -23,8 +23,9 @@ export function listIncidentIds(home: string): string[] {
   try {
     names = readdirSync(incidentsDir(home)).filter((n) => INCIDENT_ID.test(n));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    throw new LogWriteError(`cannot read the data home ${home}: ${code ?? (err as Error).message}`, 'set ONCALL_HOME to a folder you can read and write');
   }
   const opened = new Map(names.map((n) => [n, openedTs(logPath(home, n))]));
   return names.sort((a, b) => b.slice(0, 13).localeCompare(a.slice(0, 13)) || opened.get(b)!.localeCompare(opened.get(a)!) || b.localeCompare(a));

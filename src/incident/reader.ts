@@ -72,9 +72,13 @@ function parseWhole(buf: Buffer): StoredEvent[] | undefined {
   // A line like {"a":1},{"b":2} would parse as two values: the count must match.
   if (all.length !== lines.length) return undefined;
   const events: StoredEvent[] = [];
-  for (const v of all) {
-    const r = checkRecord(v);
+  for (let i = 0; i < all.length; i++) {
+    const r = checkRecord(all[i]);
     if (typeof r === 'string') return undefined;
+    // The writer puts seq first and hash last: a line that does not begin and end with its own
+    // record's seq and hash was not one record (a crafted file can make lines merge in the join).
+    const line = lines[i]!;
+    if (!line.startsWith(`{"seq":${r.seq},`) || !line.endsWith(`"hash":${JSON.stringify(r.hash)}}`)) return undefined;
     events.push(r);
   }
   return events;

@@ -50,10 +50,12 @@ export interface IncidentState {
   eventCount: number;
   /** Event types this version does not know (written by a newer oncall). */
   unknownTypes: string[];
+  /** Seqs of records whose data has the wrong shape for their type: skipped, not applied. */
+  malformed: number[];
 }
 
 export function emptyState(id: string): IncidentState {
-  return { id, title: '', severity: 'warning', status: 'investigating', params: {}, steps: {}, commands: [], notes: [], actions: [], statusChanges: [], hypotheses: [], judgments: [], operators: [], lastSeq: 0, eventCount: 0, unknownTypes: [] };
+  return { id, title: '', severity: 'warning', status: 'investigating', params: {}, steps: {}, commands: [], notes: [], actions: [], statusChanges: [], hypotheses: [], judgments: [], operators: [], lastSeq: 0, eventCount: 0, unknownTypes: [], malformed: [] };
 }
 
 export function replay(id: string, events: readonly StoredEvent[]): IncidentState {
@@ -70,7 +72,7 @@ export function applyEvents(state: IncidentState, events: readonly StoredEvent[]
     steps: Object.fromEntries(Object.entries(state.steps).map(([k, v]) => [k, { ...v }])),
     commands: [...state.commands], notes: [...state.notes], actions: [...state.actions], statusChanges: [...state.statusChanges],
     hypotheses: [...state.hypotheses], judgments: [...state.judgments],
-    operators: [...state.operators], unknownTypes: [...state.unknownTypes],
+    operators: [...state.operators], unknownTypes: [...state.unknownTypes], malformed: [...state.malformed],
   };
   for (const e of events) apply(s, e);
   return s;
@@ -80,7 +82,37 @@ function step(s: IncidentState, id: string): StepState {
   return (s.steps[id] ??= { status: 'pending', runs: 0 });
 }
 
+const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isOut = (v: unknown) => isObj(v) && isStr(v.text) && typeof v.bytes === 'number';
+
+/** The fields replay and the views rely on. A record that lacks them (a bug, a hand edit) is skipped, never fatal. */
+function wellFormed(e: StoredEvent): boolean {
+  const d = e.data as unknown as Record<string, unknown>;
+  switch (e.type) {
+    case 'incident.opened': return isStr(d.title) && isStr(d.severity);
+    case 'alert.attached': return isObj(d.alert) && isStr(d.alert.name) && isObj(d.alert.labels) && isObj(d.alert.annotations) && isStr(d.alert.startsAt);
+    case 'runbook.selected': return isObj(d.runbook) && Array.isArray(d.runbook.steps) && d.runbook.steps.every((x) => isObj(x) && isStr(x.id) && isStr(x.title)) && isObj(d.params) && isStr(d.runbook.id);
+    case 'step.started': case 'step.completed': return isStr(d.step);
+    case 'step.skipped': case 'step.failed': return isStr(d.step) && isStr(d.reason);
+    case 'command.ran': return Array.isArray(d.argv) && isOut(d.stdout) && isOut(d.stderr) && typeof d.duration_ms === 'number';
+    case 'note.added': case 'action.recorded': return isStr(d.text);
+    case 'status.changed': return isStr(d.to) && ['investigating', 'mitigated', 'resolved'].includes(d.to as string);
+    case 'severity.changed': return isStr(d.to);
+    case 'parameter.set': return isStr(d.name);
+    case 'hypothesis.proposed': return isStr(d.title) && isStr(d.model);
+    case 'hypothesis.judged': return isStr(d.verdict) && isStr(d.reason);
+    default: return true;
+  }
+}
+
 function apply(s: IncidentState, e: StoredEvent): void {
+  if (!wellFormed(e)) {
+    s.malformed.push(e.seq);
+    s.lastSeq = e.seq;
+    s.eventCount++;
+    return;
+  }
   s.lastSeq = e.seq;
   s.lastTs = e.ts;
   s.eventCount++;

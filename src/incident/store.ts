@@ -176,7 +176,7 @@ export class IncidentStore {
   }
 
   private fail(message: string): LogWriteError {
-    this.broken = new LogWriteError(`${message}; the log was not changed after the last acknowledged event`, 'free space or fix the disk, then run `oncall log verify`');
+    this.broken = new LogWriteError(`${message}; this event is not acknowledged (it may or may not be on disk) and this process writes nothing more`, 'free space or fix the disk, then run `oncall log verify`');
     return this.broken;
   }
 

@@ -24,11 +24,16 @@ const RULES: Rule[] = [
   { name: 'google-api-key', re: /\b(AIza[0-9A-Za-z_-]{35})\b/g, group: 1 },
   { name: 'npm-token', re: /\b(npm_[A-Za-z0-9]{36})\b/g, group: 1 },
   { name: 'openai-key', re: /\b(sk-(?:proj-)?[A-Za-z0-9_-]{32,})\b/g, group: 1 },
-  { name: 'jwt', re: /\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*)/g, group: 1 },
-  { name: 'auth-header', re: /\b(Authorization|Proxy-Authorization)(["']?\s*[:=]\s*["']?)(Bearer|Basic|Token|Digest)\s+([A-Za-z0-9._~+/=-]{8,})/gi, group: 4 },
-  { name: 'bearer', re: /\b(Bearer)\s+([A-Za-z0-9._~+/-]{20,}=*)/g, group: 2 },
-  { name: 'url-password', re: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+:)([^\s@/'"]+)(@)/gi, group: 2 },
-  { name: 'password-assignment', re: /\b([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|private[_-]?key)[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*)(["']?)([^\s"',;&]{4,})/gi, group: 4 },
+  { name: 'jwt', re: /\b(eyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{0,4096})/g, group: 1 },
+  { name: 'auth-header', re: /\b(Authorization|Proxy-Authorization)(["']?[ \t]*[:=][ \t]*["']?)(Bearer|Basic|Token|Digest)[ \t]+([A-Za-z0-9._~+/=-]{8,2048})/gi, group: 4 },
+  { name: 'bearer', re: /\b(Bearer)\s+([A-Za-z0-9._~+/-]{20,1024}=*)/g, group: 2 },
+  // Up to the last "@" of the authority, so a password containing "@" is masked whole.
+  { name: 'url-password', re: /\b([a-z][a-z0-9+.-]{0,20}:\/\/[^\s:/@'"]{1,256}:)([^\s/'"]{1,512})(@)(?=[^\s@/'"]*(?:[/\s'"]|$))/gi, group: 2 },
+  // Bounded name parts keep this linear on long runs such as "a-a-a-…".
+  { name: 'password-assignment', re: /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|private[_-]?key)[A-Za-z0-9_.-]{0,40})(["']?[ \t]*[:=][ \t]*)(["']?)([^\s"',;&]{4,512})/gi, group: 4 },
+  // Command-line flags: --password VALUE, --token=VALUE, redis-cli -a VALUE.
+  { name: 'password-flag', re: /(?<![A-Za-z0-9_-])(--(?:password|passwd|pass|token|secret|api-key|access-key|client-secret|auth))([ =])(?!-)(\S{4,512})/gi, group: 3 },
+  { name: 'password-flag', re: /(?<![A-Za-z0-9_-])(redis-cli\b[^\n]{0,200}?\s-a)(\s+)(?!-)(\S{4,512})/g, group: 3 },
 ];
 
 // Compiled once, with indices ("d") so the secret's group can be replaced in place.
@@ -38,7 +43,7 @@ const COMPILED = RULES.map((r) => ({ ...r, re: new RegExp(r.re.source, r.re.flag
  * A cheap first look: every rule needs one of these fragments, so text without any of them
  * (most lines of most output) skips the rules entirely.
  */
-const MAYBE = /PRIVATE KEY|A3T|AKIA|ASIA|ABIA|ACCA|aws|gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt|soat|oas)-|xox[abposr]-|hooks\.slack|_live_|_test_|AIza|npm_|sk-|eyJ|auth|bearer|:\/\/[^\s:/@'"]+:|pass|pwd|secret|token|key/i;
+const MAYBE = /PRIVATE KEY|A3T|AKIA|ASIA|ABIA|ACCA|aws|gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt|soat|oas)-|xox[abposr]-|hooks\.slack|_live_|_test_|AIza|npm_|sk-|eyJ|auth|bearer|:\/\/[^\s:/@'"]+:|pass|pwd|secret|token|key|redis-cli/i;
 
 /** Redacts secrets in one piece of text. */
 export function redact(text: string): string {

@@ -1,6 +1,9 @@
 /** Cross-field rules that JSON Schema cannot state. Pure; returns every violation. */
 import type { Runbook } from './schema.js';
-import { envNameFor, isReservedEnv, placeholdersIn } from './template.js';
+import { durationMs, envNameFor, isReservedEnv, placeholdersIn } from './template.js';
+
+/** setTimeout's limit: longer values fire at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 import type { RuleViolation } from '../util/strict-yaml.js';
 
@@ -36,6 +39,10 @@ export function checkRunbookRules(rb: Runbook): RuleViolation[] {
     for (const key of ['on_fail', 'next'] as const) {
       const t = s[key];
       if (t !== undefined && !isTarget(t)) out.push({ path: ['steps', i, key], message: `${key} points to "${t}", which is not a step id`, hint: `use one of: ${[...stepIds.keys(), 'end'].join(', ')}` });
+    }
+    if (s.timeout !== undefined) {
+      const ms = durationMs(s.timeout);
+      if (ms < 1 || ms > MAX_TIMEOUT_MS) out.push({ path: ['steps', i, 'timeout'], message: `timeout ${JSON.stringify(s.timeout)} is ${ms < 1 ? 'zero' : 'longer than 24 days'}`, hint: 'e.g. timeout: 30s' });
     }
     if (s.kind === 'manual' && s.command !== undefined) out.push({ path: ['steps', i], key: 'command', message: 'a manual step is ticked off by hand and cannot have a command', hint: 'put the text in instructions, or make the step kind: check' });
     if (typeof s.command === 'string' && s.shell !== true) out.push({ path: ['steps', i, 'command'], message: 'a command given as a string needs shell: true', hint: 'write it as an argv list, e.g. [df, -h], or add shell: true' });

@@ -34,10 +34,10 @@ export function judge(step: Step | undefined, r: RunResult): Verdict {
   return { ok: true };
 }
 
-export function commandRecord(cmd: Pick<PreparedCommand, 'argv' | 'shell' | 'cwd'>, r: RunResult, step?: string): EventDataMap['command.ran'] {
+export function commandRecord(cmd: Pick<PreparedCommand, 'shownArgv' | 'shell' | 'cwd'>, r: RunResult, step?: string): EventDataMap['command.ran'] {
   return {
     ...(step ? { step } : {}),
-    argv: cmd.argv,
+    argv: cmd.shownArgv,
     shell: cmd.shell,
     cwd: cmd.cwd,
     exit_code: r.exitCode,
@@ -50,17 +50,41 @@ export function commandRecord(cmd: Pick<PreparedCommand, 'argv' | 'shell' | 'cwd
   };
 }
 
+/** Output can grow when serialised (invalid bytes, quotes, backslashes): shrink until the record fits. */
+export function fitRecord(data: EventDataMap['command.ran'], maxBytes = 200 * 1024): EventDataMap['command.ran'] {
+  let d = data;
+  for (let i = 0; i < 12 && Buffer.byteLength(JSON.stringify(d)) > maxBytes; i++) {
+    const cut = (o: EventDataMap['command.ran']['stdout']) => {
+      if (o.text.length < 64) return o;
+      const keep = Math.floor(o.text.length / 4);
+      return { ...o, text: `${o.text.slice(0, keep)}\n[… cut to fit the log …]\n${o.text.slice(-keep)}`, truncated: true };
+    };
+    d = { ...d, stdout: cut(d.stdout), stderr: cut(d.stderr) };
+  }
+  return d;
+}
+
 /** Runs the step's command and records everything. The caller has already had it confirmed. */
 export async function* executeStep(store: IncidentStore, actor: Actor, cmd: PreparedCommand, signal?: AbortSignal): AsyncGenerator<StepProgress> {
   const step = cmd.step;
-  store.append({ type: 'step.started', actor, data: { step: step.id, argv: cmd.argv, shell: cmd.shell, cwd: cmd.cwd, timeout_ms: cmd.timeoutMs } });
+  store.append({ type: 'step.started', actor, data: { step: step.id, argv: cmd.shownArgv, shell: cmd.shell, cwd: cmd.cwd, timeout_ms: cmd.timeoutMs } });
   let result: RunResult | undefined;
   for await (const ev of runCommand({ argv: cmd.argv, shell: cmd.shell, cwd: cmd.cwd, env: cmd.env, timeoutMs: cmd.timeoutMs, maskValues: [...cmd.secrets, ...secretEnvValues(process.env)] }, signal)) {
     if (ev.type === 'finished') result = ev.result;
     yield ev;
   }
   const r = result!;
-  store.append({ type: 'command.ran', actor, data: commandRecord(cmd, r, step.id) });
+  try {
+    store.append({ type: 'command.ran', actor, data: fitRecord(commandRecord(cmd, r, step.id)) });
+  } catch (err) {
+    // The step must not stay "running" in the log: record that its result could not be.
+    try {
+      store.append({ type: 'step.failed', actor, data: { step: step.id, reason: `the command's result could not be recorded: ${(err as Error).message}` } });
+    } catch {
+      // the store is broken; the caller reports the first error
+    }
+    throw err;
+  }
   const v = judge(step, r);
   const e = v.ok
     ? store.append({ type: 'step.completed', actor, data: { step: step.id, via: 'command' } })
@@ -71,7 +95,8 @@ export async function* executeStep(store: IncidentStore, actor: Actor, cmd: Prep
 
 /** A command the operator typed (recorded as an action outside the runbook). Runs with /bin/sh -c, as typed. */
 export async function* executeTyped(store: IncidentStore, actor: Actor, line: string, opts: { cwd: string; timeoutMs: number }, signal?: AbortSignal): AsyncGenerator<StepProgress> {
-  const cmd = { argv: ['/bin/sh', '-c', line], shell: true, cwd: opts.cwd };
+  const argv = ['/bin/sh', '-c', line];
+  const cmd = { argv, shownArgv: argv, shell: true, cwd: opts.cwd };
   store.append({ type: 'action.recorded', actor, data: { text: `ran: ${line}`, argv: cmd.argv } });
   let result: RunResult | undefined;
   for await (const ev of runCommand({ ...cmd, env: {}, timeoutMs: opts.timeoutMs, maskValues: secretEnvValues(process.env) }, signal)) {
@@ -79,7 +104,7 @@ export async function* executeTyped(store: IncidentStore, actor: Actor, line: st
     yield ev;
   }
   const r = result!;
-  const e = store.append({ type: 'command.ran', actor, data: commandRecord(cmd, r) });
+  const e = store.append({ type: 'command.ran', actor, data: fitRecord(commandRecord(cmd, r)) });
   const v = judge(undefined, r);
   yield { type: 'recorded', ok: v.ok, ...(v.reason ? { reason: v.reason } : {}), seq: e.seq };
 }

@@ -10,10 +10,14 @@ export interface PreparedCommand {
   step: Step;
   /** What runs: the argv, or ['/bin/sh', '-c', script]. */
   argv: string[];
+  /** What is shown and recorded: the argv with secret parameter values left as {{name}}. */
+  shownArgv: string[];
   shell: boolean;
   cwd: string;
   /** Parameters passed as environment variables (shell steps get all known ones). */
   env: Record<string, string>;
+  /** Names of env entries whose values are secret (never shown or recorded). */
+  secretEnv: string[];
   timeoutMs: number;
   /** Values to mask in output. */
   secrets: string[];
@@ -58,9 +62,17 @@ export function prepareStep(state: IncidentState, stepId: string, opts: { cwd: s
       const p = m ? needed.find((x) => x.name === m[1]) : undefined;
       if (p && values[p.name]!.startsWith('-')) return { ok: false, reason: 'leading-dash', param: p, value: values[p.name]! };
     }
-    return { ok: true, command: { step, argv: fillArgv(step.command, values), shell: false, cwd: opts.cwd, env: {}, timeoutMs, secrets } };
+    const shownValues = { ...values };
+    for (const p of params) if (p.secret && values[p.name] !== undefined) shownValues[p.name] = `{{${p.name}}}`;
+    return { ok: true, command: { step, argv: fillArgv(step.command, values), shownArgv: fillArgv(step.command, shownValues), shell: false, cwd: opts.cwd, env: {}, secretEnv: [], timeoutMs, secrets } };
   }
   const env: Record<string, string> = {};
-  for (const p of params) if (values[p.name] !== undefined && fullMatch(p.pattern, values[p.name]!)) env[envNameFor(p.name)] = values[p.name]!;
-  return { ok: true, command: { step, argv: ['/bin/sh', '-c', step.command], shell: true, cwd: opts.cwd, env, timeoutMs, secrets } };
+  const secretEnv: string[] = [];
+  for (const p of params) {
+    if (values[p.name] === undefined || !fullMatch(p.pattern, values[p.name]!)) continue;
+    env[envNameFor(p.name)] = values[p.name]!;
+    if (p.secret) secretEnv.push(envNameFor(p.name));
+  }
+  const argv = ['/bin/sh', '-c', step.command];
+  return { ok: true, command: { step, argv, shownArgv: argv, shell: true, cwd: opts.cwd, env, secretEnv, timeoutMs, secrets } };
 }

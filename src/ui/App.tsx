@@ -31,10 +31,12 @@ export interface AppProps {
   color: boolean;
   /** How often to look for events written by other processes. */
   pollMs?: number;
+  /** Secret parameter values given on the command line: kept in memory, never recorded. */
+  secrets?: Record<string, string>;
   onExit?: () => void;
 }
 
-export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, pollMs = 250, onExit }: AppProps) {
+export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, pollMs = 250, secrets: givenSecrets, onExit }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [incident, setIncident] = useState(follower.state);
@@ -42,7 +44,9 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
   const [now, setNow] = useState(Date.now());
   const [size, setSize] = useState({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
   const abortRef = useRef<AbortController | null>(null);
-  const secrets = useRef<Record<string, string>>({});
+  /** Set when the terminal closes or we are killed: quit as soon as the running command is recorded. */
+  const quitAfterRun = useRef(false);
+  const secrets = useRef<Record<string, string>>({ ...givenSecrets });
   const steps = useMemo(() => stepViews(incident), [incident]);
   const causes = useMemo(() => matchKnownCauses(incident), [incident]);
 
@@ -87,8 +91,27 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
       abortRef.current = null;
       dispatch({ type: 'run-finished' });
       refresh();
+      if (quitAfterRun.current) {
+        onExit?.();
+        exit();
+      }
     }
-  }, [refresh]);
+  }, [refresh, exit, onExit]);
+
+  useEffect(() => {
+    const onSignal = () => {
+      quitAfterRun.current = true;
+      if (abortRef.current) abortRef.current.abort();
+      else {
+        onExit?.();
+        exit();
+      }
+    };
+    for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
+    return () => {
+      for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.off(sig, onSignal);
+    };
+  }, [exit, onExit]);
 
   const perform = useCallback((effect: Effect) => {
     const state = follower.state;
@@ -105,11 +128,11 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
           return;
         }
         const c = p.command;
-        const envLines = Object.entries(c.env).map(([k, v]) => `${k}=${c.secrets.includes(v) ? '••••' : shellQuote(v)}`);
+        const envLines = Object.entries(c.env).map(([k, v]) => `${k}=${c.secretEnv.includes(k) ? '••••' : shellQuote(v)}`);
         dispatch({
           type: 'confirm',
           confirm: {
-            lines: [`argv: ${c.argv.map(shellQuote).join(' ')}`, `cwd: ${c.cwd}`, `timeout: ${c.timeoutMs / 1000} s`, ...(envLines.length ? [`env: ${envLines.join(' ')}`] : [])],
+            lines: [`argv: ${c.shownArgv.map(shellQuote).join(' ')}`, `cwd: ${c.cwd}`, `timeout: ${c.timeoutMs / 1000} s`, ...(envLines.length ? [`env: ${envLines.join(' ')}`] : [])],
             ...(c.step.warning ? { warning: c.step.warning } : c.step.kind === 'action' ? { warning: 'this step changes things' } : {}),
             onYes: { kind: 'run-step', stepId: effect.stepId },
           },
@@ -198,7 +221,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         <StepList state={incident} selected={ui.selected} width={leftW} height={bodyH} color={color} />
         <Box width={1} height={bodyH}><Text dimColor>{'│\n'.repeat(bodyH).trimEnd()}</Text></Box>
         {ui.mode.kind === 'help' ? <Help width={rightW} />
-          : ui.mode.kind === 'confirm' ? <Confirm confirm={ui.mode.confirm} width={rightW} color={color} />
+          : ui.mode.kind === 'confirm' ? <Confirm confirm={ui.mode.confirm} width={rightW} height={bodyH} color={color} />
           : <StepDetail state={incident} step={selectedStep} running={ui.running} scroll={ui.scroll} width={rightW} height={bodyH} now={now} color={color} />}
       </Box>
       <CausesPanel matches={causes} hasCauses={(incident.runbook?.runbook.known_causes?.length ?? 0) > 0} width={cols} height={causesH} color={color} />

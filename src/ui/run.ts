@@ -31,6 +31,7 @@ export interface ScreenOptions extends Tty {
   cwd: string;
   defaultTimeoutMs: number;
   color: boolean;
+  secrets?: Record<string, string>;
 }
 
 /** Runs the incident screen until the operator quits; returns the final state. */
@@ -39,7 +40,7 @@ export async function runIncidentScreen(o: ScreenOptions): Promise<IncidentState
   // Full screen in the alternate buffer, so the operator's scrollback stays as it was.
   o.stdout.write('\u001b[?1049h\u001b[H');
   try {
-    const app = render(createElement(App, { store: o.store, follower, actor: o.actor, cwd: o.cwd, defaultTimeoutMs: o.defaultTimeoutMs, color: o.color }), { exitOnCtrlC: false, stdout: o.stdout, stdin: o.stdin, patchConsole: false });
+    const app = render(createElement(App, { store: o.store, follower, actor: o.actor, cwd: o.cwd, defaultTimeoutMs: o.defaultTimeoutMs, color: o.color, ...(o.secrets ? { secrets: o.secrets } : {}) }), { exitOnCtrlC: false, stdout: o.stdout, stdin: o.stdin, patchConsole: false });
     await app.waitUntilExit();
   } finally {
     o.stdout.write('\u001b[?1049l');

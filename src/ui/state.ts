@@ -25,6 +25,8 @@ export type Effect =
   | { kind: 'quit' };
 
 export interface ConfirmView {
+  /** The question; default "Run this command?". */
+  title?: string;
   /** What the operator is asked to confirm: the exact argv, cwd, timeout, env. */
   lines: string[];
   warning?: string;
@@ -133,25 +135,16 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
 
 function onKey(s: UiState, input: string, key: KeyInfo, steps: readonly StepView[]): UiState {
   const mode = s.mode;
-  // Several keys can arrive in one chunk ("jjs" typed fast): outside a prompt, take them one at a time.
-  if (mode.kind !== 'prompt' && !key.ctrl && [...input].length > 1) {
-    let next = s;
-    let i = 0;
-    const chars = [...input];
-    for (; i < chars.length; i++) {
-      const c = chars[i]!;
-      next = c === '\r' || c === '\n' ? onKey(next, '', { return: true }, steps) : onKey(next, c, {}, steps);
-      // The rest goes to the prompt a key opened, or is dropped once an effect is pending.
-      if (next.mode.kind === 'prompt') return onKey(next, chars.slice(i + 1).join(''), {}, steps);
-      if (next.effectSeq !== s.effectSeq) return next;
-    }
-    return next;
+  // Several characters at once outside a prompt are a paste (or keys typed into the wrong
+  // window): acting on them key by key could skip steps or resolve the incident. Ignore them.
+  if (mode.kind === 'normal' && !key.ctrl && [...input].length > 1) {
+    return say(s, 'pasted text ignored: press n first to paste it into a note', 'error');
   }
   if (mode.kind === 'help') return { ...s, mode: { kind: 'normal' } };
   if (mode.kind === 'confirm') {
     // Only "y" confirms; anything else cancels.
     if (input === 'y' && !key.ctrl) return withEffect(s, mode.confirm.onYes, { mode: { kind: 'normal' } });
-    return say({ ...s, mode: { kind: 'normal' } }, 'cancelled: nothing was run');
+    return say({ ...s, mode: { kind: 'normal' } }, mode.confirm.title ? 'cancelled: nothing was changed' : 'cancelled: nothing was run');
   }
   if (mode.kind === 'prompt') return onPromptKey(s, mode, input, key);
 
@@ -193,9 +186,9 @@ function onKey(s: UiState, input: string, key: KeyInfo, steps: readonly StepView
     case 'h':
       return say(s, 'hypotheses from a local model are not built yet; known causes from the runbook are shown below');
     case 'm':
-      return withEffect(s, { kind: 'status', to: 'mitigated' });
+      return { ...s, mode: { kind: 'confirm', confirm: { title: 'Mark the incident mitigated?', lines: ['The impact has stopped, even if the cause is not fixed yet.'], onYes: { kind: 'status', to: 'mitigated' } } } };
     case 'R':
-      return withEffect(s, { kind: 'status', to: 'resolved' });
+      return { ...s, mode: { kind: 'confirm', confirm: { title: 'Mark the incident resolved?', lines: ['The cause is fixed and the incident is over.'], onYes: { kind: 'status', to: 'resolved' } } } };
     default:
       return s;
   }

@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { oncall, ROOT, tempDir } from '../helpers/cli.js';
+import { BIN, oncall, ROOT, tempDir } from '../helpers/cli.js';
 
 const t = tempDir();
 afterAll(() => t.cleanup());
@@ -24,7 +24,7 @@ describe('oncall runbooks', () => {
     const bad = await oncall(['runbooks', 'validate', 'test/fixtures/runbooks/bad'], env);
     expect(bad.exitCode).toBe(3);
     expect(bad.stdout).toContain('test/fixtures/runbooks/bad/29-on-fail-missing-target.yaml:10:14 steps.0.on_fail: on_fail points to "escalate"');
-    expect(bad.stdout).toMatch(/48 files checked, 48 with problems/);
+    expect(bad.stdout).toMatch(/50 files checked, 50 with problems/);
     noStack(bad.stdout + bad.stderr);
   });
 
@@ -131,6 +131,14 @@ describe('incidents and the log', () => {
     for (const r of [a, b, c]) noStack(r.stderr);
   });
 
+  it('a data home that is a file is one line, exit 6, for reading commands too', async () => {
+    const file = join(t.dir, 'home-is-a-file');
+    writeFileSync(file, '');
+    const r = await oncall(['incidents'], { ONCALL_HOME: file });
+    expect(r.exitCode).toBe(6);
+    expect(r.stderr).toMatch(/^error: cannot read the data home/);
+  });
+
   it('an unusable data home is one line, exit 6', async () => {
     const file = join(t.dir, 'not-a-dir');
     writeFileSync(file, '');
@@ -171,6 +179,25 @@ describe('non-interactive twins', () => {
     const f = await oncall(['step', 'run', 'maintenance-flag', '--yes', '--json'], tenv);
     expect(f.exitCode).toBe(9);
     expect(JSON.parse(f.stdout)).toMatchObject({ ok: false, reason: 'exit code 1', next: 'memory' });
+  });
+
+  it('killing `step run` with SIGTERM stops the command\'s group and records the cancellation', async () => {
+    const dir = join(t.dir, 'sig-rb');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'slow.yaml'), 'id: slow\ntitle: Slow\nsummary: S\nseverity: info\nsteps:\n  - {id: wait, title: Wait, kind: check, command: [sleep, "47"]}\n');
+    const senv = { ONCALL_HOME: join(t.dir, 'sig-home') };
+    const id = (JSON.parse((await oncall(['--runbooks', dir, 'open', '--runbook', 'slow', '--json'], senv)).stdout) as { id: string }).id;
+    const { execa } = await import('execa');
+    const child = execa(process.execPath, [BIN, 'step', 'run', 'wait', '--yes', '--incident', id], { env: { ...process.env, ...senv, ONCALL_OPERATOR: 'tester' }, reject: false });
+    const end = Date.now() + 10_000;
+    while (!(await execa('pgrep', ['-f', '^sleep 47$'], { reject: false })).stdout.trim() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect((await execa('pgrep', ['-f', '^sleep 47$'], { reject: false })).stdout.trim()).toBe('');
+    const types = (await oncall(['log', '--incident', id, '--json'], senv)).stdout.trim().split('\n').map((l) => (JSON.parse(l) as { type: string; data: { cancelled?: boolean } }));
+    expect(types.map((e) => e.type)).toEqual(['incident.opened', 'runbook.selected', 'step.started', 'command.ran', 'step.failed']);
+    expect(types[3]!.data.cancelled).toBe(true);
   });
 
   it('step skip needs a reason; step done only for manual steps; status changes', async () => {

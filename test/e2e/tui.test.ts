@@ -30,8 +30,12 @@ describe('oncall start in a real terminal', () => {
     expect(screen).toMatch(/✓ +1 Load average/);
     expect(screen).toMatch(/load average/);
 
-    // Step 3 (memory): skip it with a reason.
-    await tmux.keys('j', 'j', 's');
+    // Step 3 (memory): skip it with a reason. One key at a time, as a person types.
+    await tmux.keys('j');
+    await tmux.waitFor(/›· +2 Is a maintenance/);
+    await tmux.keys('j');
+    await tmux.waitFor(/›· +3 Memory and swap/);
+    await tmux.keys('s');
     await tmux.waitFor('reason for skipping memory');
     await tmux.type('swap is off on this box');
     await tmux.keys('Enter');

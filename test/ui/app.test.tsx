@@ -177,12 +177,16 @@ describe('incident screen', () => {
     expect((events[1]!.data as { stdout: { text: string } }).stdout.text).toBe('typed-by-hand\n');
   });
 
-  it('m and R change the status; h says hypotheses are not built yet; ? shows help', async () => {
+  it('m and R change the status after y; h says hypotheses are not built yet; ? shows help', async () => {
     const s = await setup();
     await s.see('Disk usage');
     await s.press('m');
+    await s.see('Mark the incident mitigated?');
+    await s.press('y');
     await s.see('warning · mitigated');
     await s.press('R');
+    await s.see('Mark the incident resolved?');
+    await s.press('y');
     await s.see('warning · resolved');
     await s.press('h');
     await s.see('not built yet');

@@ -56,9 +56,12 @@ describe('ui reducer', () => {
     expect(s.effect).toEqual({ kind: 'note', text: 'restarted api' });
   });
 
-  it('several keys in one chunk are taken one at a time, and the rest goes to a prompt they open', () => {
-    const s = run(initialUi(), key('jjsno reason needed\r'));
-    expect(s.effect).toEqual({ kind: 'skip', stepId: 'flush', reason: 'no reason needed' });
+  it('text pasted outside a prompt is ignored, never acted on key by key', () => {
+    const s = run(initialUi(), key('kubectl get pods -n payments\r'));
+    expect(s.effect).toBeUndefined();
+    expect(s.mode.kind).toBe('normal');
+    expect(s.selected).toBe(0);
+    expect(s.message?.text).toMatch(/pasted text ignored/);
   });
 
   it('a: free text is an action; "$ cmd" asks to confirm a typed command', () => {
@@ -97,8 +100,10 @@ describe('ui reducer', () => {
   it('Enter follows the suggested route; m and R change status; ? opens help and any key closes it', () => {
     const s = run(initialUi(), { type: 'suggest', stepId: 'flush' }, key('', { return: true }));
     expect(s.selected).toBe(2);
-    expect(run(initialUi(), key('m')).effect).toEqual({ kind: 'status', to: 'mitigated' });
-    expect(run(initialUi(), key('R')).effect).toEqual({ kind: 'status', to: 'resolved' });
+    expect(run(initialUi(), key('m')).effect).toBeUndefined();
+    expect(run(initialUi(), key('m'), key('y')).effect).toEqual({ kind: 'status', to: 'mitigated' });
+    expect(run(initialUi(), key('R'), key('y')).effect).toEqual({ kind: 'status', to: 'resolved' });
+    expect(run(initialUi(), key('R'), key('n')).message?.text).toBe('cancelled: nothing was changed');
     const help = run(initialUi(), key('?'));
     expect(help.mode.kind).toBe('help');
     expect(run(help, key('x')).mode.kind).toBe('normal');
