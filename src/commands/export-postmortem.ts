@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { loadIncident, resolveIncidentId } from '../incident/incidents.js';
@@ -26,8 +25,8 @@ export async function exportPostmortem(ctx: Context, opts: ExportOptions): Promi
   const id = resolveIncidentId(ctx.home, opts.incident, { anyStatus: true });
   // In a function of its own so the events and state can be freed before the document is rendered.
   const { path, v, logSha, pm } = ((): { path: string; v: ReturnType<typeof verifyEvents>; logSha: string; pm: ReturnType<typeof buildPostmortem> } => {
-    const { path, read, state } = loadIncident(ctx.home, id);
-    const logSha = createHash('sha256').update(readFileSync(path)).digest('hex');
+    const { path, read, state } = loadIncident(ctx.home, id, { sha256: true });
+    const logSha = read.sha256!;
     const v = verifyEvents(read.events);
     const pm = buildPostmortem(state, read.events, {
       verified: v.ok,

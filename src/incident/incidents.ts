@@ -53,9 +53,9 @@ export interface LoadedIncident {
   state: IncidentState;
 }
 
-export function loadIncident(home: string, id: string): LoadedIncident {
+export function loadIncident(home: string, id: string, opts: { sha256?: boolean } = {}): LoadedIncident {
   const path = logPath(home, id);
-  const read = readLogFile(path);
+  const read = readLogFile(path, opts);
   return { id, path, read, state: replay(id, read.events) };
 }
 

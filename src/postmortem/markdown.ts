@@ -24,9 +24,13 @@ function escapePlain(text: string): string {
     .replace(/([\\`*_[\]()!#|~{}])/g, '\\$1');
 }
 
+const PLAIN = /^[A-Za-z0-9 ,;'"=/+%$?^.'’\u00C0-\u024F-]*$/;
+
 /** Log text → inert inline Markdown (one line). */
 export function md(text: string): string {
-  const flat = text.replace(/\s*\n\s*/g, ' ').trim();
+  const flat = text.includes('\n') ? text.replace(/\s*\n\s*/g, ' ').trim() : text.trim();
+  // Most text has nothing to escape and cannot start a list: skip the work.
+  if (PLAIN.test(flat) && !/^([-+]|\d+[.)])\s/.test(flat) && !/www\./i.test(flat)) return flat;
   let out = '';
   let last = 0;
   for (const m of flat.matchAll(URLISH)) {
@@ -117,8 +121,11 @@ export function renderMarkdown(pm: Postmortem): string {
 
   L.push('', '## Timeline', '', '_All times UTC. Each line: time, seq, actor (kind: name), what happened._');
   const lines: { ts: string; text: string }[] = pm.timeline.map((t) => ({ ts: t.ts, text: `#${t.seq} ${t.actor.kind}: ${md(t.actor.name)} — ${t.marker ? `**${t.marker}** ` : ''}${md(t.text)}` }));
-  if (f.alert) lines.push({ ts: f.alert.started_at, text: `(alert) — **ALERT FIRED** ${md(f.alert.name)}` });
-  lines.sort((a, b) => a.ts.localeCompare(b.ts));
+  // Events are in log order; the alert's start goes where its time belongs (a stable merge, no full sort).
+  if (f.alert) {
+    const at = lines.findIndex((l) => l.ts > f.alert!.started_at);
+    lines.splice(at < 0 ? lines.length : at, 0, { ts: f.alert.started_at, text: `(alert) — **ALERT FIRED** ${md(f.alert.name)}` });
+  }
   let day = '';
   for (const l of lines) {
     if (l.ts.slice(0, 10) !== day) {

@@ -87,8 +87,16 @@ export interface Postmortem {
 
 const REQUIRED = [['summary', 'Summary'], ['impact', 'Impact'], ['root_causes', 'Root causes'], ['action_items', 'Action items']] as const;
 
-function notes(s: IncidentState, kind: NoteKind): Entry[] {
-  return s.notes.filter((n) => n.kind === kind).map((n) => ({ text: n.text, by: n.actor.name, seq: n.seq, ts: n.ts }));
+/** Notes grouped by kind in one pass (a 100,000-event log has ~90,000 of them). */
+function notesByKind(s: IncidentState): (kind: NoteKind) => Entry[] {
+  const by = new Map<string, Entry[]>();
+  for (const n of s.notes) {
+    if (!n.kind) continue;
+    let list = by.get(n.kind);
+    if (!list) by.set(n.kind, (list = []));
+    list.push({ text: n.text, by: n.actor.name, seq: n.seq, ts: n.ts });
+  }
+  return (kind) => by.get(kind) ?? [];
 }
 
 /** `Add disk alert at 80% [prevent] @alice` → action, type prevent, owner alice. */
@@ -121,6 +129,8 @@ function commandResult(c: IncidentState['commands'][number]): string {
 const SIGNIFICANT = new Set(['incident.opened', 'alert.attached', 'runbook.selected', 'step.completed', 'step.failed', 'step.skipped', 'command.ran', 'note.added', 'action.recorded', 'status.changed', 'severity.changed', 'parameter.set', 'hypothesis.proposed', 'hypothesis.judged', 'postmortem.exported', 'incident.closed']);
 
 export function buildPostmortem(state: IncidentState, events: readonly StoredEvent[], integrity: Integrity, status: 'draft' | 'final'): Postmortem {
+  const byKind = notesByKind(state);
+  const notes = (_s: IncidentState, kind: NoteKind) => byKind(kind);
   const alert = state.alert;
   const opened = state.opened?.ts ?? null;
   const alertStart = alert?.startsAt ?? null;
@@ -165,7 +175,7 @@ export function buildPostmortem(state: IncidentState, events: readonly StoredEve
       detection: notes(state, 'detection'),
       lessons: { went_well: notes(state, 'went-well'), went_wrong: notes(state, 'went-wrong'), lucky: notes(state, 'lucky'), other: notes(state, 'lesson') },
     },
-    action_items: state.notes.filter((n) => n.kind === 'action').map((n) => parseActionItem(n.text, n.seq, n.actor.name)),
+    action_items: byKind('action').map((n) => parseActionItem(n.text, n.seq, n.by)),
     facts: {
       alert: alert ? { name: alert.name, source: alert.source, severity: alert.severity, started_at: alert.startsAt, labels: { ...alert.labels } } : null,
       runbook: rb ? { id: rb.runbook.id, title: rb.runbook.title, file: rb.file, sha256: rb.sha256, matched_by: rb.matched_by } : null,
