@@ -24,7 +24,7 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
     .option('--debug', 'show stack traces for unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })
-    .addHelpText('after', '\nExit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 not found, 5 log verification failed,\n6 log write failed, 7 needs a terminal, 8 conflict, 9 step failed, 130 interrupted. Docs: README.md.');
+    .addHelpText('after', '\nExit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 not found, 5 log verification failed,\n6 log write failed, 7 needs a terminal, 8 conflict, 9 step failed, 10-15 hypotheses\n(unavailable, model missing, timeout, malformed, error, none), 130 interrupted. Docs: README.md.');
 
   const ctx = async () => makeContext((program.opts().runbooks as string[]) ?? []);
 
@@ -107,6 +107,33 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
     .option('--operator <name>', 'your name in the log')
     .option('--json', 'machine-readable output')
     .action(async (id: string, opts) => (await import('./commands/step.js')).stepDone(await ctx(), id, opts));
+
+  program.command('hypothesize')
+    .description('ask a local Ollama model for hypotheses; every citation is checked, nothing is run')
+    .option('--incident <id>', 'incident id (default: the most recent open one)')
+    .option('--model <name>', 'Ollama model (default: ONCALL_MODEL, config, llama3.2:3b)')
+    .option('--timeout <seconds>', 'deadline for the whole answer (default 120)')
+    .option('--you-first', 'record your own hypothesis before the model\'s is shown')
+    .option('--mine <text>', 'your hypothesis for --you-first ("none" if you have none)')
+    .option('--operator <name>', 'your name in the log')
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => (await import('./commands/hypothesize.js')).hypothesize(await ctx(), opts));
+
+  program.command('judge')
+    .description('record a verdict on a hypothesis (human, runbook or model)')
+    .argument('<target>', 'the hypothesis\'s seq, or a runbook known cause id')
+    .argument('<verdict>', 'supported, refuted or dismissed')
+    .requiredOption('--reason <text>', 'why')
+    .option('--incident <id>', 'incident id (default: the most recent open one)')
+    .option('--operator <name>', 'your name in the log')
+    .option('--json', 'machine-readable output')
+    .action(async (target: string, verdict: string, opts) => (await import('./commands/judge.js')).judge(await ctx(), target, verdict, opts));
+
+  program.command('doctor')
+    .description('check the data home, the runbooks, Ollama and the model, with the fix for each problem')
+    .option('--model <name>', 'model to check')
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => (await import('./commands/doctor.js')).doctor(await ctx(), opts));
 
   program.command('export-postmortem')
     .description('a postmortem draft: facts from the log, analysis from people\'s notes')

@@ -6,4 +6,11 @@ export const configSchema = z.strictObject({
   runbooks: z.array(z.string().min(1)).optional().describe('extra runbook folders, searched after --runbooks and ONCALL_RUNBOOKS'),
   operator: z.string().min(1).optional().describe('your name in the log; else ONCALL_OPERATOR, else the OS user'),
   default_timeout: z.union([z.number().int().positive(), z.string().regex(new RegExp(DURATION_PATTERN))]).optional().describe('timeout for step commands that set none (default 60s)'),
+  hypotheses: z.strictObject({
+    model: z.string().min(1).optional().describe('Ollama model (default llama3.2:3b); ONCALL_MODEL and --model override'),
+    you_first: z.boolean().optional().describe('ask for your own hypothesis before showing the model\'s'),
+    timeout: z.union([z.number().int().positive(), z.string().regex(new RegExp(DURATION_PATTERN))]).optional().describe('deadline for the whole answer (default 120s)'),
+    first_token_timeout: z.union([z.number().int().positive(), z.string().regex(new RegExp(DURATION_PATTERN))]).optional().describe('deadline for the first token, model load included (default 90s)'),
+    num_ctx: z.number().int().min(1024).max(1_048_576).optional().describe('context window to ask for (default 8192, capped by the model)'),
+  }).optional(),
 });

@@ -8,6 +8,7 @@ export interface Config {
   runbooks?: string[];
   operator?: string;
   default_timeout?: number | string;
+  hypotheses?: { model?: string; you_first?: boolean; timeout?: number | string; first_token_timeout?: number | string; num_ctx?: number };
   file?: string;
 }
 

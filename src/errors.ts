@@ -19,6 +19,18 @@ export const ExitCode = {
   conflict: 8,
   /** A step's command ran and failed (exit code, timeout, expect not met). */
   stepFailed: 9,
+  /** Hypotheses: no Ollama server answered. */
+  ollamaUnavailable: 10,
+  /** Hypotheses: the model is not pulled. */
+  modelMissing: 11,
+  /** Hypotheses: no first token, or no complete answer, in time. */
+  ollamaTimeout: 12,
+  /** Hypotheses: the answer was not valid JSON for the contract (or only thinking). */
+  answerMalformed: 13,
+  /** Hypotheses: Ollama returned an error (400/404/500/503, an error mid-stream, a stream without done). */
+  ollamaError: 14,
+  /** Hypotheses: a valid answer with no hypotheses in it. */
+  noHypotheses: 15,
   /** Interrupted by Ctrl-C. */
   interrupted: 130,
 } as const;

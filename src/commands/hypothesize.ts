@@ -1,0 +1,136 @@
+import { ExitError, UserError, type ExitCodeName } from '../errors.js';
+import { durationMs } from '../runbook/template.js';
+import { resolveOllamaHost } from '../hypotheses/host.js';
+import { DEFAULT_MODEL, hypothesize as request, type HypothesizeResult, type Status } from '../hypotheses/run.js';
+import { operator, print, printJson, type Context } from './context.js';
+import { openTarget } from './incident-store.js';
+
+export interface HypothesizeOptions {
+  incident?: string;
+  model?: string;
+  timeout?: string;
+  youFirst?: boolean;
+  mine?: string;
+  operator?: string;
+  json?: boolean;
+}
+
+const EXIT: Record<Status, ExitCodeName | 'ok'> = { ok: 'ok', empty: 'noHypotheses', unavailable: 'ollamaUnavailable', model_missing: 'modelMissing', timeout: 'ollamaTimeout', malformed: 'answerMalformed', error: 'ollamaError' };
+const SPIN = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
+
+/** Settings shared by the command and the screen. */
+export async function hypothesisSettings(ctx: Context, flags: { model?: string; timeout?: string }) {
+  const h = (await ctx.config()).hypotheses ?? {};
+  let totalMs = h.timeout !== undefined ? durationMs(h.timeout) : 120_000;
+  if (flags.timeout !== undefined) {
+    if (!/^\d+(\.\d+)?$/.test(flags.timeout) || Number(flags.timeout) <= 0) throw new UserError(`--timeout ${JSON.stringify(flags.timeout)} is not a number of seconds`, { code: 'usage', hint: 'e.g. --timeout 60' });
+    totalMs = Math.round(Number(flags.timeout) * 1000);
+  }
+  const firstMs = Math.min(totalMs, h.first_token_timeout !== undefined ? durationMs(h.first_token_timeout) : 90_000);
+  return {
+    host: resolveOllamaHost(ctx.env.OLLAMA_HOST),
+    model: flags.model || ctx.env.ONCALL_MODEL || h.model || DEFAULT_MODEL,
+    deadlines: { connectMs: 3000, firstTokenMs: firstMs, totalMs },
+    ...(h.num_ctx ? { numCtx: h.num_ctx } : {}),
+    youFirst: !!h.you_first,
+  };
+}
+
+async function readLine(ctx: Context, prompt: string): Promise<string> {
+  ctx.stderr.write(prompt);
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: ctx.stdin, terminal: false });
+  try {
+    for await (const line of rl) return line;
+    return '';
+  } finally {
+    rl.close();
+  }
+}
+
+/** `oncall hypothesize`: asks the local model, checks every citation, records it all. */
+export async function hypothesize(ctx: Context, opts: HypothesizeOptions): Promise<void> {
+  const settings = await hypothesisSettings(ctx, opts);
+  const t = openTarget(ctx, opts.incident);
+  const actor = await operator(ctx, opts.operator);
+  let result: HypothesizeResult;
+  try {
+    if (opts.youFirst || settings.youFirst) {
+      // Humans keep the skill: their own hypothesis is on record before the model's is shown.
+      let mine = opts.mine;
+      if (mine === undefined) {
+        if (!ctx.stdin.isTTY) throw new UserError('you-first mode needs your hypothesis before the model\'s', { code: 'usage', hint: 'add --mine "your hypothesis" (or --mine none)' });
+        mine = await readLine(ctx, 'Your hypothesis first (or "none"): ');
+      }
+      mine = mine.trim();
+      if (!mine) throw new UserError('no hypothesis given', { code: 'usage', hint: 'type one, or "none"' });
+      if (mine.toLowerCase() === 'none') t.store.append({ type: 'note.added', actor, data: { text: 'no hypothesis of my own before asking the model' } });
+      else t.store.append({ type: 'note.added', actor, data: { text: mine, kind: 'hypothesis' } });
+    }
+    const ac = new AbortController();
+    const onSig = () => ac.abort();
+    process.once('SIGINT', onSig);
+    const spin = ctx.stderr.isTTY && !opts.json;
+    let frame = 0;
+    try {
+      const gen = request({ store: t.store, state: t.state, events: t.read.events, actor, host: settings.host, model: settings.model, deadlines: settings.deadlines, signal: ac.signal, ...(settings.numCtx ? { numCtx: settings.numCtx } : {}) });
+      for (;;) {
+        const step = await gen.next();
+        if (step.done) {
+          result = step.value;
+          break;
+        }
+        const p = step.value;
+        const secs = (p.elapsedMs / 1000).toFixed(1);
+        if (p.type === 'phase' && !spin && !opts.json) ctx.stderr.write(`${p.text}\n`);
+        if (spin) ctx.stderr.write(`\r\u001b[K${SPIN[frame++ % SPIN.length]} ${secs} s · ${p.type === 'tokens' ? `${p.chunks} tokens received` : p.text}`);
+      }
+    } finally {
+      process.off('SIGINT', onSig);
+      if (spin) ctx.stderr.write('\r\u001b[K');
+    }
+  } finally {
+    t.store.close();
+  }
+  for (const w of result.warnings) ctx.stderr.write(`warning: ${w}\n`);
+  if (opts.json) {
+    printJson(ctx, {
+      status: result.status === 'empty' ? 'ok' : result.status,
+      detail: result.detail,
+      model: result.model,
+      digest: result.digest ?? null,
+      request_seq: result.requestSeq ?? null,
+      known_causes: result.knownCauses.map((k) => ({ id: k.cause.id, title: k.cause.title, source: 'runbook', evidence: k.evidence })),
+      hypotheses: result.hypotheses.map((h) => ({ seq: h.seq ?? null, title: h.title, explanation: h.explanation, cites: h.cites, refute_by: h.refute_by, check: h.check, grounding: h.grounding })),
+      omitted: result.omitted,
+      warnings: result.warnings,
+    });
+  } else {
+    printHuman(ctx, result);
+  }
+  const code = EXIT[result.status];
+  if (code !== 'ok') {
+    if (!opts.json) ctx.stderr.write(`hypotheses ${result.status.replace('_', ' ')}: ${result.detail}${result.status === 'unavailable' ? ` (is \`ollama serve\` running at ${settings.host.url}? the runbook, the log and the export work without it)` : ''}\n`);
+    throw new ExitError(code);
+  }
+}
+
+function printHuman(ctx: Context, r: HypothesizeResult): void {
+  if (r.knownCauses.length) {
+    print(ctx, 'Known causes (runbook, matched deterministically):');
+    for (const k of r.knownCauses) print(ctx, `  ▸ ${k.cause.title} — ${k.evidence.map((e) => (e.line !== undefined ? `${e.step} #${e.seq}: "${e.line}"` : `${e.step} ${e.outcome}`)).join('; ')}`);
+    print(ctx);
+  }
+  if (!r.hypotheses.length) return;
+  print(ctx, `Hypotheses from ${r.model} (suggestions to test, not findings; nothing was run):`);
+  r.hypotheses.forEach((h, i) => {
+    print(ctx, `  ${i + 1}. [${h.grounding === 'ungrounded' ? 'UNGROUNDED: its citations do not check out' : h.grounding}] ${h.title}${h.seq ? `  (#${h.seq})` : ''}`);
+    if (h.explanation) print(ctx, `     ${h.explanation.replace(/\s+/g, ' ')}`);
+    if (h.cites.length) print(ctx, `     cites: ${h.cites.map((c) => `#${c.seq} "${c.quote}" ${c.verified ? 'ok' : 'NOT FOUND'}`).join('; ')}`);
+    if (h.refute_by) print(ctx, `     refuted if: ${h.refute_by}`);
+    if (h.check) print(ctx, `     a check to do by hand: ${h.check}`);
+  });
+  const left = Object.entries(r.omitted);
+  if (left.length) print(ctx, `  (left out to fit the context: ${left.map(([k, v]) => `${v} ${k}`).join(', ')})`);
+  print(ctx, 'Judge one with: oncall judge SEQ supported|refuted|dismissed --reason TEXT');
+}
