@@ -5,10 +5,13 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parseLog, type BadLine } from './reader.js';
 import { applyEvents, replay, type IncidentState } from './replay.js';
+import type { StoredEvent } from './events.js';
 
 export class LogFollower {
   private offset = 0;
   state: IncidentState;
+  /** Every record read so far, in order (the hypotheses' context is built from them). */
+  events: StoredEvent[] = [];
   torn: BadLine[] = [];
 
   constructor(private readonly path: string, id: string) {
@@ -30,6 +33,7 @@ export class LogFollower {
       this.offset += end + 1;
       this.torn.push(...torn);
       if (events.length === 0) return false;
+      for (const e of events) this.events.push(e);
       this.state = this.state.eventCount === 0 ? replay(this.state.id, events) : applyEvents(this.state, events);
       return true;
     } finally {

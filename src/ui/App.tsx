@@ -11,7 +11,8 @@ import { matchKnownCauses } from '../runbook/known-causes.js';
 import { shellQuote } from '../runbook/render.js';
 import { executeStep, executeTyped, type StepProgress } from '../runner/execute.js';
 import { prepareStep } from '../runner/prepare.js';
-import { CausesPanel } from './components/CausesPanel.js';
+import { HypothesesPanel, hypothesisLines } from './components/HypothesesPanel.js';
+import { hypothesize, type HypothesizeInput } from '../hypotheses/run.js';
 import { Confirm } from './components/Confirm.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
@@ -33,10 +34,12 @@ export interface AppProps {
   pollMs?: number;
   /** Secret parameter values given on the command line: kept in memory, never recorded. */
   secrets?: Record<string, string>;
+  /** Where and how to ask for hypotheses (h). */
+  hypotheses?: Pick<HypothesizeInput, 'host' | 'model' | 'deadlines' | 'numCtx'> & { youFirst: boolean };
   onExit?: () => void;
 }
 
-export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, pollMs = 250, secrets: givenSecrets, onExit }: AppProps) {
+export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, pollMs = 250, secrets: givenSecrets, hypotheses: hypoSettings, onExit }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [incident, setIncident] = useState(follower.state);
@@ -44,6 +47,8 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
   const [now, setNow] = useState(Date.now());
   const [size, setSize] = useState({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
   const abortRef = useRef<AbortController | null>(null);
+  /** The background request for hypotheses; aborted on quit. */
+  const hypoAbort = useRef<AbortController | null>(null);
   /** Set when the terminal closes or we are killed: quit as soon as the running command is recorded. */
   const quitAfterRun = useRef(false);
   const secrets = useRef<Record<string, string>>({ ...givenSecrets });
@@ -64,6 +69,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
       clearInterval(tick);
       stdout.off('resize', onResize);
       abortRef.current?.abort();
+      hypoAbort.current?.abort();
     };
   }, [refresh, pollMs, stdout]);
 
@@ -185,16 +191,61 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         perform({ kind: 'prepare-run', stepId: effect.stepId });
         return;
       }
+      case 'hypothesize': {
+        if (!hypoSettings) return dispatch({ type: 'message', text: 'hypotheses are not set up in this screen', tone: 'error' });
+        if (hypoAbort.current) return dispatch({ type: 'message', text: 'already asking the model' });
+        if (hypoSettings.youFirst && effect.mine === undefined) return dispatch({ type: 'ask-mine-first' });
+        if (effect.mine !== undefined) {
+          const none = effect.mine.trim().toLowerCase() === 'none';
+          record(() => store.append({ type: 'note.added', actor, data: none ? { text: 'no hypothesis of my own before asking the model' } : { text: effect.mine!, kind: 'hypothesis' } }), 'your hypothesis is recorded; asking the model');
+        }
+        const ac = new AbortController();
+        hypoAbort.current = ac;
+        const startedAt = Date.now();
+        dispatch({ type: 'hypo', hypo: { status: 'asking', text: `${hypoSettings.model} at ${hypoSettings.host.url}`, startedAt, chunks: 0 } });
+        // In the background: the screen stays responsive, and a second h does not start another.
+        void (async () => {
+          try {
+            const gen = hypothesize({ store, state: follower.state, events: follower.events, actor, ...hypoSettings, signal: ac.signal });
+            for (;;) {
+              const step = await gen.next();
+              if (step.done) {
+                const r = step.value;
+                refresh();
+                const ok = r.status === 'ok';
+                dispatch({ type: 'hypo', hypo: { status: ok ? 'done' : 'failed', text: `${ok ? '' : `hypotheses ${r.status.replace('_', ' ')}: `}${r.detail}${r.warnings.length ? ` (warning: ${r.warnings.join('; ')})` : ''}` } });
+                break;
+              }
+              if (step.value.type === 'tokens') dispatch({ type: 'hypo', hypo: { status: 'asking', text: `${hypoSettings.model} at ${hypoSettings.host.url}`, startedAt, chunks: step.value.chunks } });
+            }
+          } catch (err) {
+            dispatch({ type: 'hypo', hypo: { status: 'failed', text: `hypotheses failed: ${(err as Error).message}` } });
+          } finally {
+            hypoAbort.current = null;
+          }
+        })();
+        return;
+      }
+      case 'my-hypothesis':
+        return record(() => store.append({ type: 'note.added', actor, data: { text: effect.text, kind: 'hypothesis' } }), 'your hypothesis is recorded');
+      case 'judge': {
+        const n = /^\d+$/.test(effect.target) ? Number(effect.target) : undefined;
+        const isHypo = n !== undefined && (state.hypotheses.some((h) => h.seq === n) || state.notes.some((x) => x.seq === n && x.kind === 'hypothesis'));
+        const cause = n === undefined ? state.runbook?.runbook.known_causes?.find((c) => c.id === effect.target) : undefined;
+        if (!isHypo && !cause) return dispatch({ type: 'message', text: `${effect.target} is not a hypothesis seq or a known cause id`, tone: 'error' });
+        return record(() => store.append({ type: 'hypothesis.judged', actor, data: { ...(isHypo ? { seq: n! } : { cause: cause!.id }), verdict: effect.verdict, reason: effect.reason } }), `${effect.target} ${effect.verdict}`);
+      }
       case 'cancel-run':
         abortRef.current?.abort();
         return dispatch({ type: 'message', text: 'cancelling: SIGTERM to the command\'s process group, SIGKILL after 2 s' });
       case 'quit':
         abortRef.current?.abort();
+        hypoAbort.current?.abort();
         onExit?.();
         exit();
         return;
     }
-  }, [actor, consume, cwd, defaultTimeoutMs, exit, follower, onExit, record, store]);
+  }, [actor, consume, cwd, defaultTimeoutMs, exit, follower, onExit, record, store, refresh, hypoSettings]);
 
   const performRef = useRef(perform);
   performRef.current = perform;
@@ -209,7 +260,8 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
   const rows = Math.max(12, size.rows);
   const leftW = Math.min(38, Math.max(20, Math.floor(cols * 0.32)));
   const rightW = cols - leftW - 1;
-  const causesH = Math.min(4, Math.max(2, causes.length + 1));
+  const panel = hypothesisLines(incident, causes, ui.hypo, now);
+  const causesH = Math.min(Math.max(2, Math.floor(rows / 3)), Math.max(2, panel.length));
   const bottomH = ui.mode.kind === 'prompt' ? 3 : 1;
   const bodyH = Math.max(4, rows - 1 - causesH - bottomH - 1 - 1);
   const selectedStep = incident.runbook?.runbook.steps[ui.selected];
@@ -224,7 +276,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
           : ui.mode.kind === 'confirm' ? <Confirm confirm={ui.mode.confirm} width={rightW} height={bodyH} color={color} />
           : <StepDetail state={incident} step={selectedStep} running={ui.running} scroll={ui.scroll} width={rightW} height={bodyH} now={now} color={color} />}
       </Box>
-      <CausesPanel matches={causes} hasCauses={(incident.runbook?.runbook.known_causes?.length ?? 0) > 0} width={cols} height={causesH} color={color} />
+      <HypothesesPanel lines={panel} width={cols} height={causesH} color={color} />
       {ui.mode.kind === 'prompt' ? <PromptLine label={ui.mode.label} text={ui.mode.text} secret={ui.mode.purpose.kind === 'param' && ui.mode.purpose.secret} width={cols} /> : null}
       <Text color={color && ui.message ? (ui.message.tone === 'error' ? 'red' : ui.message.tone === 'ok' ? 'green' : undefined) : undefined} wrap="truncate">{ui.message?.text ?? ' '}</Text>
       <Footer width={cols} running={!!ui.running} />

@@ -5,7 +5,7 @@ import type { Actor } from '../incident/events.js';
 import { LogFollower } from '../incident/follow.js';
 import type { IncidentState } from '../incident/replay.js';
 import type { IncidentStore } from '../incident/store.js';
-import { App } from './App.js';
+import { App, type AppProps } from './App.js';
 import { Picker, type PickItem } from './Picker.js';
 
 export type { PickItem };
@@ -32,6 +32,7 @@ export interface ScreenOptions extends Tty {
   defaultTimeoutMs: number;
   color: boolean;
   secrets?: Record<string, string>;
+  hypotheses?: AppProps['hypotheses'];
 }
 
 /** Runs the incident screen until the operator quits; returns the final state. */
@@ -40,7 +41,7 @@ export async function runIncidentScreen(o: ScreenOptions): Promise<IncidentState
   // Full screen in the alternate buffer, so the operator's scrollback stays as it was.
   o.stdout.write('\u001b[?1049h\u001b[H');
   try {
-    const app = render(createElement(App, { store: o.store, follower, actor: o.actor, cwd: o.cwd, defaultTimeoutMs: o.defaultTimeoutMs, color: o.color, ...(o.secrets ? { secrets: o.secrets } : {}) }), { exitOnCtrlC: false, stdout: o.stdout, stdin: o.stdin, patchConsole: false });
+    const app = render(createElement(App, { store: o.store, follower, actor: o.actor, cwd: o.cwd, defaultTimeoutMs: o.defaultTimeoutMs, color: o.color, ...(o.secrets ? { secrets: o.secrets } : {}), ...(o.hypotheses ? { hypotheses: o.hypotheses } : {}) }), { exitOnCtrlC: false, stdout: o.stdout, stdin: o.stdin, patchConsole: false });
     await app.waitUntilExit();
   } finally {
     o.stdout.write('\u001b[?1049l');

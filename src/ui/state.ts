@@ -21,6 +21,9 @@ export type Effect =
   | { kind: 'action'; text: string }
   | { kind: 'set-param'; name: string; value: string; stepId: string }
   | { kind: 'status'; to: 'mitigated' | 'resolved' }
+  | { kind: 'hypothesize'; mine?: string }
+  | { kind: 'judge'; target: string; verdict: 'supported' | 'refuted' | 'dismissed'; reason: string }
+  | { kind: 'my-hypothesis'; text: string }
   | { kind: 'cancel-run' }
   | { kind: 'quit' };
 
@@ -37,7 +40,11 @@ export type PromptPurpose =
   | { kind: 'skip'; stepId: string }
   | { kind: 'note' }
   | { kind: 'action' }
-  | { kind: 'param'; name: string; stepId: string; pattern: string; secret: boolean };
+  | { kind: 'param'; name: string; stepId: string; pattern: string; secret: boolean }
+  /** "You first": the operator's own hypothesis, then the model is asked. */
+  | { kind: 'mine-first' }
+  | { kind: 'mine' }
+  | { kind: 'judge' };
 
 export type Mode =
   | { kind: 'normal' }
@@ -53,8 +60,17 @@ export interface Running {
   bytes: number;
 }
 
+export interface HypoView {
+  /** asking: a request is under way; otherwise the last request's status line. */
+  status: 'asking' | 'done' | 'failed';
+  text: string;
+  startedAt?: number;
+  chunks?: number;
+}
+
 export interface UiState {
   selected: number;
+  hypo?: HypoView;
   mode: Mode;
   running?: Running;
   /** Lines scrolled up from the bottom of the output pane. */
@@ -89,7 +105,9 @@ export type UiAction =
   | { type: 'run-started'; label: string; stepId?: string; at: number }
   | { type: 'run-output'; tail: string; bytes: number }
   | { type: 'run-finished' }
-  | { type: 'message'; text: string; tone?: 'info' | 'ok' | 'error' };
+  | { type: 'message'; text: string; tone?: 'info' | 'ok' | 'error' }
+  | { type: 'hypo'; hypo: HypoView | undefined }
+  | { type: 'ask-mine-first' };
 
 export function initialUi(selected = 0): UiState {
   return { selected, mode: { kind: 'normal' }, scroll: 0, effectSeq: 0 };
@@ -130,6 +148,10 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       return { ...s, running: undefined };
     case 'message':
       return say(s, a.text, a.tone);
+    case 'hypo':
+      return { ...s, hypo: a.hypo };
+    case 'ask-mine-first':
+      return { ...s, mode: { kind: 'prompt', purpose: { kind: 'mine-first' }, label: 'your hypothesis first, before the model\'s (or "none")', text: '' } };
   }
 }
 
@@ -184,7 +206,12 @@ function onKey(s: UiState, input: string, key: KeyInfo, steps: readonly StepView
     case 'a':
       return { ...s, mode: { kind: 'prompt', purpose: { kind: 'action' }, label: 'action taken outside the runbook (start with $ to run a command)', text: '' } };
     case 'h':
-      return say(s, 'hypotheses from a local model are not built yet; known causes from the runbook are shown below');
+      if (s.hypo?.status === 'asking') return say(s, 'already asking the model; its answer will appear below');
+      return withEffect(s, { kind: 'hypothesize' });
+    case 'H':
+      return { ...s, mode: { kind: 'prompt', purpose: { kind: 'mine' }, label: 'your hypothesis', text: '' } };
+    case 'v':
+      return { ...s, mode: { kind: 'prompt', purpose: { kind: 'judge' }, label: 'verdict: SEQ-or-cause-id supported|refuted|dismissed reason', text: '' } };
     case 'm':
       return { ...s, mode: { kind: 'confirm', confirm: { title: 'Mark the incident mitigated?', lines: ['The impact has stopped, even if the cause is not fixed yet.'], onYes: { kind: 'status', to: 'mitigated' } } } };
     case 'R':
@@ -219,6 +246,15 @@ function onPromptKey(s: UiState, mode: Extract<Mode, { kind: 'prompt' }>, input:
           return withEffect(s, { kind: 'confirm-typed', line }, normal);
         }
         return withEffect(s, { kind: 'action', text }, normal);
+      case 'mine-first':
+        return withEffect(s, { kind: 'hypothesize', mine: text }, normal);
+      case 'mine':
+        return withEffect(s, { kind: 'my-hypothesis', text }, normal);
+      case 'judge': {
+        const m = /^#?(\S+)\s+(supported|refuted|dismissed)\s+(.+)$/i.exec(text);
+        if (!m) return say(s, 'type: SEQ supported|refuted|dismissed REASON (e.g. "15 refuted log volume was flat")', 'error');
+        return withEffect(s, { kind: 'judge', target: m[1]!, verdict: m[2]!.toLowerCase() as 'supported' | 'refuted' | 'dismissed', reason: m[3]!.trim() }, normal);
+      }
       case 'param':
         // A value that fails its pattern is refused here and again before anything runs.
         if (!new RegExp(`^(?:${p.pattern})$`).test(mode.text)) return say(s, `${p.name} must match ${p.pattern}`, 'error');

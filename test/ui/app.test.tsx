@@ -3,7 +3,8 @@
 import { render } from 'ink-testing-library';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../../src/ui/App.js';
+import { App, type AppProps } from '../../src/ui/App.js';
+import { OllamaStandin } from '../helpers/ollama-standin.js';
 import { LogFollower } from '../../src/incident/follow.js';
 import { openIncident } from '../../src/incident/open.js';
 import { IncidentStore } from '../../src/incident/store.js';
@@ -16,7 +17,7 @@ afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
 });
 
-async function setup(file = 'test/fixtures/runbooks/good/ui-walkthrough.yaml', params: Record<string, string> = {}) {
+async function setup(file = 'test/fixtures/runbooks/good/ui-walkthrough.yaml', params: Record<string, string> = {}, hypotheses?: AppProps['hypotheses']) {
   const t = tempDir();
   const { entry } = await loadRunbookFile(join(ROOT, file));
   const actor = { kind: 'human' as const, name: 'alice' };
@@ -24,7 +25,7 @@ async function setup(file = 'test/fixtures/runbooks/good/ui-walkthrough.yaml', p
   opened.store.close();
   const store = new IncidentStore(opened.path);
   const follower = new LogFollower(opened.path, opened.id);
-  const ui = render(<App store={store} follower={follower} actor={actor} cwd={t.dir} defaultTimeoutMs={10_000} color={false} pollMs={50} />);
+  const ui = render(<App store={store} follower={follower} actor={actor} cwd={t.dir} defaultTimeoutMs={10_000} color={false} pollMs={50} {...(hypotheses ? { hypotheses } : {})} />);
   cleanups.push(() => {
     ui.unmount();
     store.close();
@@ -177,7 +178,7 @@ describe('incident screen', () => {
     expect((events[1]!.data as { stdout: { text: string } }).stdout.text).toBe('typed-by-hand\n');
   });
 
-  it('m and R change the status after y; h says hypotheses are not built yet; ? shows help', async () => {
+  it('m and R change the status after y; h without Ollama settings says so; ? shows help', async () => {
     const s = await setup();
     await s.see('Disk usage');
     await s.press('m');
@@ -189,11 +190,55 @@ describe('incident screen', () => {
     await s.press('y');
     await s.see('warning · resolved');
     await s.press('h');
-    await s.see('not built yet');
+    await s.see('hypotheses are not set up');
     await s.press('?');
     await s.see('Every action is written to the incident log');
     await s.press('x');
     await s.until((f) => !f.includes('Every action is written'), 'help closed');
+  });
+
+  it('h asks in the background, a second h does not ask again, and the checked answer appears; v judges it', async () => {
+    const standin = await new OllamaStandin({ fault: 'slow-first-token', delayMs: 600, answer: { hypotheses: [
+      { title: 'Disk filled by logs', explanation: 'e', cites: [{ seq: 4, quote: '96% /' }], refute_by: 'r', check: 'c' },
+      { title: 'Made up', explanation: 'e', cites: [{ seq: 99, quote: 'nothing' }], refute_by: 'r', check: 'c' },
+    ] } }).start();
+    cleanups.push(() => void standin.stop());
+    const s = await setup(undefined, {}, { host: { url: standin.url, loopback: true }, model: 'llama3.2:3b', deadlines: { connectMs: 2000, firstTokenMs: 5000, totalMs: 10_000 }, youFirst: false });
+    await s.see('Disk usage');
+    await s.press('r');
+    await s.see('Run this command?');
+    await s.press('y');
+    await s.see('usage done');
+    await s.press('h');
+    await s.see('Asking the model');
+    await s.press('h');
+    await s.see('already asking');
+    // The screen stays responsive while the model thinks.
+    await s.press('j');
+    await s.until((f) => /›· +2 A check that fails/.test(f), 'selection moved during the request');
+    await s.see('Hypotheses from llama3.2:3b');
+    expect(s.frame()).toMatch(/#\d+ \[grounded\] Disk filled by logs/);
+    expect(s.frame()).toMatch(/#\d+ \[UNGROUNDED\] Made up/);
+    expect(standin.requests.filter((q) => q.path === '/api/chat')).toHaveLength(1);
+    const seq = readLogFile(s.path).events.find((e) => e.type === 'hypothesis.proposed')!.seq;
+    await s.press('v');
+    await s.press(`${seq} supported the logs are huge\r`);
+    await s.see(`${seq} supported`);
+    await s.see('— supported by alice');
+  });
+
+  it('you-first: h asks for the operator\'s hypothesis before the model is asked', async () => {
+    const standin = await new OllamaStandin({ answer: { hypotheses: [] } }).start();
+    cleanups.push(() => void standin.stop());
+    const s = await setup(undefined, {}, { host: { url: standin.url, loopback: true }, model: 'llama3.2:3b', deadlines: { connectMs: 2000, firstTokenMs: 5000, totalMs: 10_000 }, youFirst: true });
+    await s.see('Disk usage');
+    await s.press('h');
+    await s.see('your hypothesis first');
+    expect(standin.requests).toHaveLength(0);
+    await s.press('a noisy neighbour\r');
+    await s.see('the model offered no hypotheses');
+    const types = readLogFile(s.path).events.map((e) => e.type);
+    expect(types.indexOf('note.added')).toBeLessThan(types.indexOf('hypothesis.requested'));
   });
 
   it('a note written by another process appears within a second', async () => {
