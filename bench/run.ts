@@ -14,6 +14,7 @@ import { loadCatalog } from '../src/runbook/catalog.js';
 import { median, percentile, row, timeCommand } from './lib.js';
 import { tuiBench } from './tui.js';
 import { exportBench } from './export.js';
+import { hypothesesBench } from './hypotheses.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/oncall.js');
@@ -116,6 +117,9 @@ try {
 
   // 6. Postmortem export.
   exportBench(say, ROOT, work, env);
+
+  // 7. Hypotheses, against the loopback stand-in.
+  await hypothesesBench(say, ROOT, work, env);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -26,6 +26,8 @@ export interface StandinOptions {
 
 export class OllamaStandin {
   readonly requests: { path: string; body: string }[] = [];
+  /** performance.now() when the first chat chunk was written (benchmarks). */
+  firstChunkAt?: number;
   private server?: Server;
   url = '';
 
@@ -99,7 +101,10 @@ export class OllamaStandin {
     const base = { model: request.model, created_at: '2026-11-26T00:00:00.000000Z' };
     if (request.stream === false) return json(200, { ...base, message: { role: 'assistant', content, ...(thinking ? { thinking } : {}) }, ...final });
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-    const write = (v: unknown) => res.write(`${JSON.stringify(v)}\n`);
+    const write = (v: unknown) => {
+      this.firstChunkAt ??= performance.now();
+      return res.write(`${JSON.stringify(v)}\n`);
+    };
     const size = this.opts.chunkSize ?? 16;
     for (let i = 0; i < thinking.length; i += size) write({ ...base, message: { role: 'assistant', content: '', thinking: thinking.slice(i, i + size) }, done: false });
     for (let i = 0; i < content.length; i += size) {
