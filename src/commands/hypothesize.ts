@@ -1,7 +1,6 @@
 import { ExitError, UserError, type ExitCodeName } from '../errors.js';
-import { durationMs } from '../runbook/template.js';
-import { resolveOllamaHost } from '../hypotheses/host.js';
-import { DEFAULT_MODEL, hypothesize as request, type HypothesizeResult, type Status } from '../hypotheses/run.js';
+import { hypothesize as request, type HypothesizeResult, type Status } from '../hypotheses/run.js';
+import { hypothesisSettings as settingsFrom } from '../hypotheses/settings.js';
 import { operator, print, printJson, type Context } from './context.js';
 import { openTarget } from './incident-store.js';
 
@@ -20,20 +19,7 @@ const SPIN = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
 
 /** Settings shared by the command and the screen. */
 export async function hypothesisSettings(ctx: Context, flags: { model?: string; timeout?: string }) {
-  const h = (await ctx.config()).hypotheses ?? {};
-  let totalMs = h.timeout !== undefined ? durationMs(h.timeout) : 120_000;
-  if (flags.timeout !== undefined) {
-    if (!/^\d+(\.\d+)?$/.test(flags.timeout) || Number(flags.timeout) <= 0) throw new UserError(`--timeout ${JSON.stringify(flags.timeout)} is not a number of seconds`, { code: 'usage', hint: 'e.g. --timeout 60' });
-    totalMs = Math.round(Number(flags.timeout) * 1000);
-  }
-  const firstMs = Math.min(totalMs, h.first_token_timeout !== undefined ? durationMs(h.first_token_timeout) : 90_000);
-  return {
-    host: resolveOllamaHost(ctx.env.OLLAMA_HOST),
-    model: flags.model || ctx.env.ONCALL_MODEL || h.model || DEFAULT_MODEL,
-    deadlines: { connectMs: 3000, firstTokenMs: firstMs, totalMs },
-    ...(h.num_ctx ? { numCtx: h.num_ctx } : {}),
-    youFirst: !!h.you_first,
-  };
+  return settingsFrom(ctx.env, await ctx.config(), flags);
 }
 
 async function readLine(ctx: Context, prompt: string): Promise<string> {

@@ -65,8 +65,8 @@ export async function start(ctx: Context, opts: StartOptions): Promise<void> {
   const store = new IncidentStore(logPath(ctx.home, id), ctx.clock);
   let state;
   try {
-    const { hypothesisSettings } = await import('./hypothesize.js');
-    const h = await hypothesisSettings(ctx, {});
+    const { hypothesisSettings } = await import('../hypotheses/settings.js');
+    const h = hypothesisSettings(ctx.env, config, {});
     if (!h.host.loopback) ctx.stderr.write(`warning: OLLAMA_HOST ${h.host.url} is not on this machine: h would send incident data to it\n`);
     state = await screens.runIncidentScreen({ ...tty, store, path: logPath(ctx.home, id), id, actor, cwd: ctx.cwd, defaultTimeoutMs, color: !ctx.env.NO_COLOR, secrets, hypotheses: { host: h.host, model: h.model, deadlines: h.deadlines, youFirst: h.youFirst, ...(h.numCtx ? { numCtx: h.numCtx } : {}) } });
   } finally {

@@ -16,7 +16,7 @@ import type { OllamaHost } from './host.js';
 
 export type Status = 'ok' | 'empty' | 'unavailable' | 'model_missing' | 'timeout' | 'malformed' | 'error';
 
-export const DEFAULT_MODEL = 'llama3.2:3b';
+export { DEFAULT_MODEL } from './settings.js';
 export const DEFAULT_NUM_CTX = 8192;
 /** Room kept for the answer inside num_ctx. */
 const ANSWER_TOKENS = 1024;

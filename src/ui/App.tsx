@@ -12,7 +12,7 @@ import { shellQuote } from '../runbook/render.js';
 import { executeStep, executeTyped, type StepProgress } from '../runner/execute.js';
 import { prepareStep } from '../runner/prepare.js';
 import { HypothesesPanel, hypothesisLines } from './components/HypothesesPanel.js';
-import { hypothesize, type HypothesizeInput } from '../hypotheses/run.js';
+import type { HypothesizeInput } from '../hypotheses/run.js';
 import { Confirm } from './components/Confirm.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
@@ -206,6 +206,8 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         // In the background: the screen stays responsive, and a second h does not start another.
         void (async () => {
           try {
+            // Loaded on first use: zod and the client stay off the first paint.
+            const { hypothesize } = await import('../hypotheses/run.js');
             const gen = hypothesize({ store, state: follower.state, events: follower.events, actor, ...hypoSettings, signal: ac.signal });
             for (;;) {
               const step = await gen.next();

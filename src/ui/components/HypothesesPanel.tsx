@@ -26,7 +26,7 @@ export function hypothesisLines(state: IncidentState, matches: CauseMatch[], hyp
   }
   const lastReq = state.hypotheses.length ? Math.max(...state.hypotheses.map((h) => h.request_seq ?? 0)) : undefined;
   const latest = state.hypotheses.filter((h) => (h.request_seq ?? 0) === lastReq);
-  if (hypo?.status === 'asking') lines.push({ text: `Asking the model… ${(((now - (hypo.startedAt ?? now)) / 1000)).toFixed(0)} s, ${hypo.chunks ?? 0} tokens · ${hypo.text}`, color: 'yellow' });
+  if (hypo?.status === 'asking') lines.push({ text: `Asking the model… ${Math.max(0, Math.round((now - (hypo.startedAt ?? now)) / 1000))} s, ${hypo.chunks ?? 0} tokens · ${hypo.text}`, color: 'yellow' });
   else if (hypo) lines.push({ text: hypo.text, ...(hypo.status === 'failed' ? { color: 'red' } : {}) });
   if (latest.length) {
     lines.push({ text: `Hypotheses from ${latest[0]!.model} (suggestions to test; nothing was run; v to judge):`, bold: true });
