@@ -24,13 +24,13 @@ function escapePlain(text: string): string {
     .replace(/([\\`*_[\]()!#|~{}])/g, '\\$1');
 }
 
-const PLAIN = /^[A-Za-z0-9 ,;'"=/+%$?^.'’\u00C0-\u024F-]*$/;
+const PLAIN = /^[A-Za-z0-9 ,;:'"=/+%$?^.'’→\u00C0-\u024F-]*$/;
 
 /** Log text → inert inline Markdown (one line). */
 export function md(text: string): string {
   const flat = text.includes('\n') ? text.replace(/\s*\n\s*/g, ' ').trim() : text.trim();
   // Most text has nothing to escape and cannot start a list: skip the work.
-  if (PLAIN.test(flat) && !/^([-+]|\d+[.)])\s/.test(flat) && !/www\./i.test(flat)) return flat;
+  if (PLAIN.test(flat) && !/^([-+]|\d+[.)])\s/.test(flat) && !/www\.|:\/\//i.test(flat)) return flat;
   let out = '';
   let last = 0;
   for (const m of flat.matchAll(URLISH)) {
@@ -120,20 +120,24 @@ export function renderMarkdown(pm: Postmortem): string {
   if (pm.sections.lessons.other.length) L.push('', '### Other lessons', '', ...pm.sections.lessons.other.map((e) => `- ${md(e.text)} _(${md(e.by)}, #${e.seq})_`));
 
   L.push('', '## Timeline', '', '_All times UTC. Each line: time, seq, actor (kind: name), what happened._');
-  const lines: { ts: string; text: string }[] = pm.timeline.map((t) => ({ ts: t.ts, text: `#${t.seq} ${t.actor.kind}: ${md(t.actor.name)} — ${t.marker ? `**${t.marker}** ` : ''}${md(t.text)}` }));
-  // Events are in log order; the alert's start goes where its time belongs (a stable merge, no full sort).
-  if (f.alert) {
-    const at = lines.findIndex((l) => l.ts > f.alert!.started_at);
-    lines.splice(at < 0 ? lines.length : at, 0, { ts: f.alert.started_at, text: `(alert) — **ALERT FIRED** ${md(f.alert.name)}` });
-  }
+  // Events are in log order; the alert's start goes where its time belongs (a merge, no sort).
   let day = '';
-  for (const l of lines) {
-    if (l.ts.slice(0, 10) !== day) {
-      day = l.ts.slice(0, 10);
+  let alertDone = !f.alert;
+  const emit = (ts: string, text: string) => {
+    if (ts.slice(0, 10) !== day) {
+      day = ts.slice(0, 10);
       L.push('', `**${day}**`, '');
     }
-    L.push(`- ${l.ts.slice(11, 19)} ${l.text}`);
+    L.push(`- ${ts.slice(11, 19)} ${text}`);
+  };
+  for (const t of pm.timeline) {
+    if (!alertDone && t.ts > f.alert!.started_at) {
+      emit(f.alert!.started_at, `(alert) — **ALERT FIRED** ${md(f.alert!.name)}`);
+      alertDone = true;
+    }
+    emit(t.ts, `#${t.seq} ${t.actor.kind}: ${md(t.actor.name)} — ${t.marker ? `**${t.marker}** ` : ''}${md(t.text)}`);
   }
+  if (!alertDone) emit(f.alert!.started_at, `(alert) — **ALERT FIRED** ${md(f.alert!.name)}`);
 
   L.push('', '## Supporting information', '', '### Times', '');
   L.push('| Event | Time (UTC) | Since alert | Since opened |', '| --- | --- | --- | --- |');
