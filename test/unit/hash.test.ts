@@ -3,7 +3,8 @@ import canonicalize from 'canonicalize';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/incident/hash.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson, hashEvent } from '../../src/incident/hash.js';
 import { ROOT } from '../helpers/cli.js';
 
 function randomValue(depth: number, rnd: () => number): unknown {
@@ -37,8 +38,11 @@ describe('canonical JSON', () => {
     for (const f of ['rich', 'torn', 'empty']) {
       for (const line of readFileSync(join(ROOT, `test/fixtures/postmortem/${f}.jsonl`), 'utf8').split('\n')) {
         if (!line.startsWith('{') || !line.endsWith('}')) continue;
-        const { hash: _h, ...body } = JSON.parse(line) as Record<string, unknown>;
+        const { hash, ...body } = JSON.parse(line) as Record<string, unknown>;
         expect(canonicalJson(body)).toBe(canonicalize(body));
+        // The fast path of hashEvent hashes exactly the reference bytes.
+        expect(hashEvent(body as never)).toBe(createHash('sha256').update(canonicalize(body)!).digest('hex'));
+        expect(hashEvent(body as never)).toBe(hash);
       }
     }
   });
