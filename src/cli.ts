@@ -154,6 +154,14 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
     .argument('[path...]', 'files or folders')
     .option('--json', 'machine-readable output')
     .action(async (paths: string[], opts) => (await import('./commands/runbooks-validate.js')).runbooksValidate(await ctx(), paths, opts));
+  runbooks.command('import')
+    .description('convert Markdown runbooks into runbook YAML that validates, with a report of what to review')
+    .argument('<source>', 'a .md file, a folder of them, or - for stdin')
+    .option('--out <dir>', 'where to write (default ./runbooks)')
+    .option('--id <id>', 'the runbook id (one file only)')
+    .option('--dry-run', 'print the YAML and the report; write nothing')
+    .option('--force', 'overwrite an existing runbook file')
+    .action(async (source: string, opts) => (await import('./commands/runbooks-import.js')).runbooksImport(await ctx(), source, opts));
   runbooks.command('show')
     .description('print a runbook')
     .argument('<id|file>', 'runbook id or file')

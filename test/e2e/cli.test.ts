@@ -292,3 +292,30 @@ describe('oncall export-postmortem', () => {
     expect(d.stdout).toContain('**FAILS at seq 3**');
   });
 });
+
+describe('oncall runbooks import', () => {
+  it('writes validated YAML, refuses to overwrite without --force, and the imported runbook runs', async () => {
+    const out = join(t.dir, 'imported');
+    const ienv = { ONCALL_HOME: join(t.dir, 'imp-home') };
+    const a = await oncall(['runbooks', 'import', 'test/fixtures/import/prom-op-KubeDeploymentReplicasMismatch.md', '--out', out], ienv);
+    expect(a.exitCode).toBe(0);
+    expect(a.stdout).toMatch(/→ kube-deployment-replicas-mismatch: 11 steps/);
+    expect(a.stdout).toMatch(/review: .*TODO/);
+    const v = await oncall(['runbooks', 'validate', out], ienv);
+    expect(v.exitCode).toBe(0);
+    const again = await oncall(['runbooks', 'import', 'test/fixtures/import/prom-op-KubeDeploymentReplicasMismatch.md', '--out', out], ienv);
+    expect(again.exitCode).toBe(8);
+    expect(again.stderr).toMatch(/exists; not overwritten \(use --force/);
+    expect((await oncall(['runbooks', 'import', 'test/fixtures/import/prom-op-KubeDeploymentReplicasMismatch.md', '--out', out, '--force'], ienv)).exitCode).toBe(0);
+    // A no-code page imports too, and runs like any other runbook.
+    const nc = await oncall(['runbooks', 'import', 'test/fixtures/import/no-code.md', '--out', out], ienv);
+    expect(nc.exitCode).toBe(0);
+    const id = (JSON.parse((await oncall(['--runbooks', out, 'open', '--runbook', 'payment-provider-outage', '--json'], ienv)).stdout) as { id: string }).id;
+    const first = (JSON.parse((await oncall(['--runbooks', out, 'runbooks', 'show', 'payment-provider-outage', '--json'], ienv)).stdout) as { runbook: { steps: { id: string }[] } }).runbook.steps[0]!.id;
+    expect((await oncall(['step', 'done', first, '--incident', id], ienv)).exitCode).toBe(0);
+    const dry = await oncall(['runbooks', 'import', '-', '--dry-run', '--id', 'from-stdin'], ienv, { input: '# Something broke\n\n## Check\n\n```sh\nuptime\n```\n' });
+    expect(dry.exitCode).toBe(0);
+    expect(dry.stdout).toMatch(/^# Imported from stdin\.md/);
+    expect(dry.stdout).toContain('id: from-stdin');
+  });
+});

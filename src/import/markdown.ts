@@ -1,0 +1,274 @@
+/**
+ * Markdown runbooks (prometheus-operator, OpenShift, GitLab, wiki pages) → runbook YAML and a
+ * report of what a human should review. Pure. Works on the Markdown AST (mdast), never on
+ * regexes over lines, except inside a code block, where lines are what a shell sees.
+ */
+import type { Code, Heading, Root, RootContent } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { frontmatterFromMarkdown } from 'mdast-util-frontmatter';
+import { toString } from 'mdast-util-to-string';
+import { frontmatter } from 'micromark-extension-frontmatter';
+import { parse as parseYaml, stringify } from 'yaml';
+import type { Parameter, Runbook, Step } from '../runbook/schema.js';
+import { isReservedEnv } from '../runbook/template.js';
+
+export interface ImportResult {
+  runbook: Runbook;
+  yaml: string;
+  /** What a human should look at before trusting the runbook. */
+  review: string[];
+}
+
+const SHELL_LANGS = new Set(['sh', 'bash', 'shell', 'zsh', 'console', 'shell-session', 'shellsession', 'terminal']);
+const SUMMARY_HEADINGS = /^(meaning|overview|description|summary|about|purpose)$/i;
+
+/** Alert labels a placeholder most often stands for. */
+const LABELS = new Set(['namespace', 'pod', 'container', 'instance', 'job', 'node', 'service', 'deployment', 'daemonset', 'statefulset', 'persistentvolumeclaim', 'cluster', 'device', 'mountpoint', 'fstype', 'cronjob', 'job_name', 'endpoint', 'host']);
+/** ALL-CAPS words taken as placeholders only from this list ("clearly used as such"). */
+const CAPS = new Set(['POD', 'NAMESPACE', 'NODE', 'CONTAINER', 'DEPLOYMENT', 'INSTANCE', 'SERVICE', 'PVC', 'CLUSTER', 'DAEMONSET', 'STATEFULSET', 'JOB']);
+/** Shell variables that are not placeholders. */
+const SHELL_VARS = new Set(['HOME', 'PATH', 'USER', 'PWD', 'HOSTNAME', 'SHELL', 'IFS', 'RANDOM', 'LINENO', 'UID', 'EUID', 'PPID', 'SECONDS', 'TERM', 'LANG', 'TMPDIR', 'OLDPWD', 'REPLY', 'OPTARG', 'OPTIND', 'BASH_SOURCE']);
+
+const DESTRUCTIVE: RegExp[] = [
+  /(^|[\s;|&(])(sudo\s+)?rm\s/, /\bkubectl\s+(-n\s+\S+\s+)?(delete|edit|scale|drain|cordon|uncordon|patch|apply|replace|annotate|label|taint|set|rollout\s+(undo|restart|pause|resume))\b/,
+  /\boc\s+(-n\s+\S+\s+)?(delete|edit|scale|patch|apply|replace|annotate|label|set|rollout|adm\s+(drain|cordon|uncordon|taint))\b/,
+  /\bsystemctl\s+(restart|stop|start|reload|disable|enable|kill|mask)\b/, /\bservice\s+\S+\s+(restart|stop|start)\b/,
+  /\b(DROP|TRUNCATE|ALTER|VACUUM\s+FULL)\b/, /\bDELETE\s+FROM\b/i, /\bUPDATE\s+\S+\s+SET\b/i,
+  /pg_drop_replication_slot|pg_terminate_backend|pg_cancel_backend|pg_ctl\s+(stop|restart|promote)|patronictl\s+(restart|failover|switchover|reinit)/,
+  /\b(growpart|resize2fs|xfs_growfs|mkfs(\.\w+)?|fdisk|parted|dd)\b/, /\b(kill|pkill|killall|reboot|shutdown|halt)\b/,
+  /\b(FLUSHDB|FLUSHALL)\b/i, /\betcdctl\b.*\b(defrag|del|compact|snapshot\s+restore|member\s+remove)\b/,
+  /\bapt(-get)?\s+(purge|remove|install|autoremove)\b/, /\b(yum|dnf)\s+(remove|install|erase)\b/,
+  /\bdocker\s+(rm|rmi|kill|stop|restart|system\s+prune|image\s+prune|volume\s+rm)\b/, /\bjournalctl\b.*--vacuum/, /\btruncate\s+-s/,
+  /\bhelm\s+(rollback|uninstall|upgrade|install|delete)\b/, /\bgit\s+(push|reset|clean)\b/, /\bcurl\b.*-X\s*(POST|PUT|PATCH|DELETE)\b/i, /\bcrictl\s+(rm|rmi|stop)\b/, /\bchmod|chown\b/, />\s*\/(etc|var|srv|opt)\//,
+];
+const READ_ONLY = /^(sudo\s+)?(kubectl\s+(-n\s+\S+\s+)?(get|describe|logs|top|explain|auth\s+can-i|version|api-resources|events|debug)|oc\s+(-n\s+\S+\s+)?(get|describe|logs|adm\s+top|whoami|status|debug|rsh|exec|explain|project)|df|du|ls|cat|grep|egrep|zgrep|tail|head|less|journalctl|systemctl\s+(status|list-units|is-active|show)|curl|wget\s+-qO-|dig|nslookup|host|ps|pstree|top|htop|free|uptime|vmstat|iostat|lsof|lsblk|findmnt|mount|ss|netstat|ping|traceroute|openssl|redis-cli|psql|mysql|etcdctl|echo|printf|hostname|date|uname|whoami|id|env|stat|find|wc|sort|awk|sed\s+-n|jq|chronyc|timedatectl|ip\s+(a|addr|route|link)|nc\s+-z|getent|crictl\s+(ps|logs|inspect|images)|docker\s+(ps|logs|inspect|images|stats)|gitlab-ctl\s+status|gitlab-psql|chroot|cd|export|for|while|if|watch|sleep|true|test|\[)\b/;
+
+/** Commands that open an interactive session: what follows them in a block is typed inside it. */
+const INTERACTIVE = /^\s*(sudo\s+)?((oc|kubectl)\s+debug\b|(oc|kubectl)\s+(-n\s+\S+\s+)?(rsh|exec\s+-it?)\s+\S+\s*$|ssh\s|chroot\s+\S+\s*$|su\b|sudo\s+-i|psql\s*(-[hUdp]\s*\S+\s*)*$|gitlab-psql\s*$|redis-cli\s*(-h\s+\S+\s*)?$|mysql\s*$|etcdctl\s*$)/m;
+
+export function classifyCommand(script: string): 'check' | 'action' | 'unknown' {
+  const body = script.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#')).join('\n');
+  if (DESTRUCTIVE.some((re) => re.test(body))) return 'action';
+  const firsts = body.split(/\n|&&|\|\||;|\|/).map((p) => p.trim()).filter(Boolean);
+  return firsts.every((p) => READ_ONLY.test(p)) ? 'check' : 'unknown';
+}
+
+function kebab(s: string): string {
+  return s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64).replace(/-+$/, '') || 'imported';
+}
+
+interface Found {
+  env: string;
+  label?: string;
+}
+
+/** Placeholders in a shell script, rewritten as ${NAME} environment references. */
+export function rewritePlaceholders(script: string, params: Map<string, Found>): string {
+  const add = (raw: string): string => {
+    const env = raw.toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^_+|_+$/g, '').replace(/^(\d)/, 'P_$1');
+    if (!env || SHELL_VARS.has(env) || isReservedEnv(env)) return '';
+    const base = env.toLowerCase().replace(/_name$/, '');
+    const label = LABELS.has(base) ? base : LABELS.has(env.toLowerCase()) ? env.toLowerCase() : undefined;
+    if (!params.has(env)) params.set(env, { env, ...(label ? { label } : {}) });
+    return env;
+  };
+  let out = script.replace(/\{\{\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (m, n: string) => {
+    const env = add(n);
+    return env ? `\${${env}}` : m;
+  });
+  out = out.replace(/<([a-z][a-z0-9_-]*(?:-name|_name|name)?)>/gi, (m, n: string, off: number, all: string) => {
+    // <<EOF heredocs and <(process substitution) are shell, not placeholders.
+    if (all[off - 1] === '<' || /^(EOF|END)$/i.test(n)) return m;
+    const env = add(n);
+    return env ? `\${${env}}` : m;
+  });
+  out = out.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, a?: string, b?: string) => {
+    const name = (a ?? b)!;
+    if (name !== name.toUpperCase()) return m;
+    add(name);
+    return m;
+  });
+  out = out.replace(/(^|[\s=/])([A-Z]{2,}(?:_NAME)?)(?=$|[\s/;|&)'"])/gm, (m, pre: string, word: string) => {
+    if (!CAPS.has(word.replace(/_NAME$/, ''))) return m;
+    const env = add(word);
+    return env ? `${pre}\${${env}}` : m;
+  });
+  return out;
+}
+
+function headingText(h: Heading): string {
+  return toString(h).replace(/\s+/g, ' ').trim();
+}
+
+export function importMarkdown(raw: string, opts: { file: string; id?: string }): ImportResult {
+  // Front matter after leading HTML comments (a licence or source note) is still front matter.
+  const source = raw.replace(/^\uFEFF?(\s*<!--[\s\S]*?-->\s*)+(?=---\r?\n)/, '');
+  const tree = fromMarkdown(source, { extensions: [frontmatter(['yaml'])], mdastExtensions: [frontmatterFromMarkdown(['yaml'])] }) as Root;
+  const review: string[] = [];
+  const slice = (n: RootContent) => source.slice(n.position!.start.offset!, n.position!.end.offset!);
+
+  let fm: Record<string, unknown> = {};
+  const first = tree.children[0];
+  if (first?.type === 'yaml') {
+    try {
+      const v = parseYaml(first.value) as unknown;
+      if (v && typeof v === 'object') fm = v as Record<string, unknown>;
+    } catch {
+      review.push('front matter is not valid YAML; ignored');
+    }
+  }
+  const h1 = tree.children.find((c): c is Heading => c.type === 'heading' && c.depth === 1);
+  const h1Text = h1 ? headingText(h1) : '';
+  const fmAlert = [fm.alert, fm.alertname, fm.alert_name].find((x) => typeof x === 'string') as string | undefined;
+  const alertName = fmAlert ?? (/^[A-Z][A-Za-z0-9]+$/.test(h1Text) ? h1Text : undefined);
+  const title = (typeof fm.title === 'string' && fm.title.trim()) || h1Text || opts.file.replace(/\.md$/i, '');
+  const id = opts.id ?? kebab(alertName ?? title);
+
+  // Sections: the content between headings below the title.
+  interface Section { heading: string; depth: number; nodes: RootContent[] }
+  const sections: Section[] = [];
+  let cur: Section = { heading: '', depth: 1, nodes: [] };
+  for (const node of tree.children) {
+    if (node.type === 'yaml' || node === h1) continue;
+    if (node.type === 'heading') {
+      sections.push(cur);
+      cur = { heading: headingText(node), depth: node.depth, nodes: [] };
+      continue;
+    }
+    if (node.type === 'html' || (node.type === 'paragraph' && /^\[\[_TOC_\]\]$|^\*\*Table of Contents\*\*/.test(toString(node).trim()))) continue;
+    cur.nodes.push(node);
+  }
+  sections.push(cur);
+
+  const summarySection = sections.find((s) => SUMMARY_HEADINGS.test(s.heading) && s.nodes.some((n) => n.type === 'paragraph'));
+  const firstPara = (summarySection ?? sections[0])?.nodes.find((n) => n.type === 'paragraph');
+  const summary = firstPara ? toString(firstPara).replace(/\s+/g, ' ').trim() : title;
+
+  const params = new Map<string, Found>();
+  const steps: Step[] = [];
+  const ids = new Set<string>();
+  const stepId = (base: string) => {
+    let s = kebab(base) || 'step';
+    let n = 2;
+    while (ids.has(s)) s = `${kebab(base).slice(0, 60)}-${n++}`;
+    ids.add(s);
+    return s;
+  };
+
+  for (const sec of sections) {
+    if (sec === sections[0] && !sec.heading && sec.nodes.length === 0) continue;
+    const name = sec.heading || 'Introduction';
+    if (sec.nodes.length === 0) {
+      if (!sec.heading) continue;
+      review.push(`section "${name}" is empty in the source`);
+      steps.push({ id: stepId(name), title: `${name} (empty in the source)`, kind: 'manual', instructions: 'REVIEW: this section was empty in the source runbook; fill it in or remove this step.' });
+      continue;
+    }
+    let prose: string[] = [];
+    let blocks = 0;
+    // Numbered steps with commands inside ("1. Check the pods: ```…```"): each item's text and
+    // blocks are taken in order, as if they were at the top level.
+    const hasCode = (n: RootContent): boolean => n.type === 'code' || ('children' in n && (n.children as RootContent[]).some(hasCode));
+    const expand = (nodes: RootContent[]): RootContent[] => nodes.flatMap((n) => (n.type === 'list' && hasCode(n) ? n.children.flatMap((item) => expand(item.children as RootContent[])) : [n]));
+    const units = expand(sec.nodes);
+    const codes = units.filter((n): n is Code => n.type === 'code');
+    const flushManual = () => {
+      if (!prose.length) return;
+      const text = prose.join('\n\n').trim();
+      prose = [];
+      if (!text) return;
+      const todo = /\bTODO\b/.test(text);
+      if (todo) review.push(`section "${name}" has a TODO in its text`);
+      steps.push({ id: stepId(name), title: name, kind: 'manual', instructions: `${todo ? 'REVIEW: the source has a TODO here.\n\n' : ''}${text}` });
+    };
+    for (const node of units) {
+      if (node.type !== 'code') {
+        prose.push(slice(node));
+        continue;
+      }
+      blocks++;
+      const lang = (node.lang ?? '').toLowerCase();
+      const label = codes.length > 1 ? `${name} (${blocks})` : name;
+      const before = prose.join('\n\n').trim();
+      prose = [];
+      const looksShell = SHELL_LANGS.has(lang) || (!lang && /^\s*(\$\s|kubectl|oc\s|sudo|systemctl|journalctl|df|du|ls|cat|grep|curl|redis-cli|psql|etcdctl)/.test(node.value));
+      if (!looksShell) {
+        // PromQL, SQL, LogQL, YAML…: shown to the human, never run.
+        steps.push({ id: stepId(label), title: `${label}: ${lang || 'query'}`, kind: 'manual', instructions: `${before ? `${before}\n\n` : ''}\`\`\`${lang}\n${node.value}\n\`\`\`` });
+        continue;
+      }
+      // Console blocks: "$ cmd" lines are commands; the other lines are the output to expect.
+      const lines = node.value.split('\n');
+      const prompted = lines.some((l) => /^\s*\$\s/.test(l));
+      const cmdLines: string[] = [];
+      const output: string[] = [];
+      for (const l of lines) {
+        if (/^\s*\$\s/.test(l)) cmdLines.push(l.replace(/^\s*\$\s+/, ''));
+        else if (prompted && lang === 'console' && l.trim() && !/\\$/.test(cmdLines[cmdLines.length - 1] ?? '')) output.push(l);
+        else if (prompted && lang === 'console' && /\\$/.test(cmdLines[cmdLines.length - 1] ?? '')) cmdLines.push(l);
+        else if (!prompted || lang !== 'console') cmdLines.push(l.replace(/^\s*\$\s+/, ''));
+      }
+      let script = cmdLines.join('\n').replace(/\n+$/, '').trim();
+      const todo = /\bTODO\b/.test(script);
+      if (!script.replace(/^#.*$/gm, '').trim()) {
+        review.push(`"${label}": the code block holds no command${todo ? ' (a TODO)' : ''}`);
+        steps.push({ id: stepId(label), title: label, kind: 'manual', instructions: `REVIEW: ${todo ? 'the source has a TODO here instead of a command' : 'this block had no command'}.\n\n${before ? `${before}\n\n` : ''}\`\`\`\n${node.value}\n\`\`\`` });
+        continue;
+      }
+      script = rewritePlaceholders(script, params);
+      if (INTERACTIVE.test(script)) {
+        review.push(`"${label}": opens an interactive session (the lines after it are typed inside it); imported as a manual step`);
+        steps.push({ id: stepId(label), title: label, kind: 'manual', instructions: `${before ? `${before}\n\n` : ''}Run by hand (an interactive session; the lines after the first are typed inside it):\n\n\`\`\`sh\n${script}\n\`\`\`` });
+        continue;
+      }
+      const cls = classifyCommand(script);
+      const notes: string[] = [];
+      if (todo) {
+        review.push(`"${label}": the command has a TODO`);
+        notes.push('REVIEW: the source has a TODO in this command.');
+      }
+      if (cls === 'unknown') {
+        review.push(`"${label}": could not tell whether this command changes things; imported as an action that needs confirmation`);
+        notes.push('REVIEW: the importer could not classify this command; it is an action (confirmed before it runs) until you say otherwise.');
+      }
+      if (output.length) notes.push(`Expected output looks like:\n\n\`\`\`\n${output.join('\n')}\n\`\`\``);
+      const instructions = [before, ...notes].filter(Boolean).join('\n\n');
+      steps.push({
+        id: stepId(label),
+        title: label,
+        kind: cls === 'check' ? 'check' : 'action',
+        ...(instructions ? { instructions } : {}),
+        command: script,
+        shell: true,
+        ...(cls !== 'check' ? { warning: cls === 'action' ? 'Imported command that changes things: read it before running.' : 'Imported command the importer could not classify: read it before running.' } : {}),
+      });
+    }
+    flushManual();
+  }
+  if (steps.length === 0) {
+    review.push('no sections or commands found; imported as a single manual step');
+    steps.push({ id: 'read-the-runbook', title: title, kind: 'manual', instructions: source.slice(0, 8000) });
+  }
+
+  const parameters: Parameter[] = [...params.values()].map((p) => ({
+    name: p.env.toLowerCase(),
+    ...(p.label ? { from_label: p.label } : {}),
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,252}$',
+  }));
+  for (const p of parameters) if (!p.from_label) review.push(`parameter ${p.name} is bound to no alert label: it will be asked for`);
+  if (parameters.length) review.push(`parameters get a generic pattern (${parameters[0]!.pattern}): tighten it for each`);
+  if (!alertName) review.push('no alert name found (front matter "alert" or an AlertName heading): the runbook matches no alert');
+
+  const runbook: Runbook = {
+    id,
+    title,
+    summary,
+    severity: 'warning',
+    tags: ['imported'],
+    ...(alertName ? { match: [{ labels: { alertname: alertName } }] } : {}),
+    ...(parameters.length ? { parameters } : {}),
+    steps,
+  };
+  const header = [`# Imported from ${opts.file.replace(/\s+/g, ' ')} by \`oncall runbooks import\`.`, '# Review before relying on it:', ...(review.length ? review.map((r) => `#  - ${r.replace(/\s+/g, ' ')}`) : ['#  - nothing flagged']), ''].join('\n');
+  return { runbook, yaml: `${header}${stringify(runbook, { lineWidth: 0 })}`, review };
+}
