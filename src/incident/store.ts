@@ -27,6 +27,9 @@ export interface StoreFs {
   fstatSync: typeof nodeFs.fstatSync;
   readSync: (fd: number, buf: Buffer, offset: number, length: number, position: number) => number;
   closeSync: typeof nodeFs.closeSync;
+  /** The cross-process lock; a simulated file system brings its own. */
+  lock?: (fd: number) => void;
+  unlock?: (fd: number) => void;
 }
 const realFs: StoreFs = {
   openSync: nodeFs.openSync,
@@ -127,7 +130,7 @@ export class IncidentStore {
   append<T extends EventType>(event: NewEvent<T>, opts: AppendOptions = {}): StoredEvent<T> {
     if (this.broken) throw this.broken;
     const data = redactData(event.data, opts);
-    lockFd(this.fd);
+    (this.fs.lock ?? lockFd)(this.fd);
     try {
       const tail = this.readTail();
       const body: Omit<StoredEvent<T>, 'hash'> = {
@@ -160,7 +163,7 @@ export class IncidentStore {
       return stored;
     } finally {
       try {
-        unlockFd(this.fd);
+        (this.fs.unlock ?? unlockFd)(this.fd);
       } catch {
         // Closing the fd releases the lock anyway.
       }
