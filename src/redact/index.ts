@@ -28,7 +28,7 @@ const RULES: Rule[] = [
   { name: 'auth-header', re: /\b(Authorization|Proxy-Authorization)(["']?[ \t]*[:=][ \t]*["']?)(Bearer|Basic|Token|Digest)[ \t]+([A-Za-z0-9._~+/=-]{8,2048})/gi, group: 4 },
   { name: 'bearer', re: /\b(Bearer)\s+([A-Za-z0-9._~+/-]{20,1024}=*)/g, group: 2 },
   // Up to the last "@" of the authority, so a password containing "@" is masked whole.
-  { name: 'url-password', re: /\b([a-z][a-z0-9+.-]{0,20}:\/\/[^\s:/@'"]{1,256}:)([^\s/'"]{1,512})(@)(?=[^\s@/'"]*(?:[/\s'"]|$))/gi, group: 2 },
+  { name: 'url-password', re: /\b([a-z][a-z0-9+.-]{0,20}:\/\/[^\s:/@'"]{0,256}:)([^\s/'"]{1,512})(@)(?=[^\s@/'"]*(?:[/\s'"]|$))/gi, group: 2 },
   // Bounded name parts keep this linear on long runs such as "a-a-a-…".
   { name: 'password-assignment', re: /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|private[_-]?key)[A-Za-z0-9_.-]{0,40})(["']?[ \t]*[:=][ \t]*)(["']?)([^\s"',;&]{4,512})/gi, group: 4 },
   // Command-line flags: --password VALUE, --token=VALUE, redis-cli -a VALUE.
@@ -43,7 +43,7 @@ const COMPILED = RULES.map((r) => ({ ...r, re: new RegExp(r.re.source, r.re.flag
  * A cheap first look: every rule needs one of these fragments, so text without any of them
  * (most lines of most output) skips the rules entirely.
  */
-const MAYBE = /PRIVATE KEY|A3T|AKIA|ASIA|ABIA|ACCA|aws|gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt|soat|oas)-|xox[abposr]-|hooks\.slack|_live_|_test_|AIza|npm_|sk-|eyJ|auth|bearer|:\/\/[^\s:/@'"]+:|pass|pwd|secret|token|key|redis-cli/i;
+const MAYBE = /PRIVATE KEY|A3T|AKIA|ASIA|ABIA|ACCA|aws|gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt|soat|oas)-|xox[abposr]-|hooks\.slack|_live_|_test_|AIza|npm_|sk-|eyJ|auth|bearer|:\/\/[^\s:/@'"]*:|pass|pwd|secret|token|key|redis-cli/i;
 
 /** Redacts secrets in one piece of text. */
 export function redact(text: string): string {
