@@ -9,7 +9,7 @@ import type { Alert } from './types.js';
 
 export class AlertPayloadError extends UserError {
   constructor(where: string, message: string, hint?: string) {
-    super(`${where}: ${message}`, { code: 'invalidInput', ...(hint ? { hint } : {}) });
+    super(`${where}: ${message}`.replace(/\s*\n\s*/g, ' '), { code: 'invalidInput', ...(hint ? { hint } : {}) });
     this.name = 'AlertPayloadError';
   }
 }
@@ -69,7 +69,8 @@ export function parseAlertText(text: string, where: string): Alert {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new AlertPayloadError(where, `not valid JSON (${(err as Error).message})`, 'pass the raw webhook body');
+    // Some JSON.parse messages quote the input across lines: keep the first, so the error stays one line.
+    throw new AlertPayloadError(where, `not valid JSON (${(err as Error).message.split('\n')[0]!.trim()})`, 'pass the raw webhook body');
   }
   return parseAlert(json, where);
 }
