@@ -6,7 +6,7 @@
 import { execa } from 'execa';
 import { redact } from '../redact/index.js';
 import { HeadTail } from './capture.js';
-import { sanitize } from './sanitize.js';
+import { sanitize } from '../util/sanitize.js';
 
 export interface RunSpec {
   /** For argv commands the program and its arguments; for shell commands ['/bin/sh', '-c', script]. */

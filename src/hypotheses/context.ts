@@ -100,7 +100,8 @@ export function buildContext(state: IncidentState, events: readonly StoredEvent[
     const tier = group === 'incident' ? 0 : failed ? 1 : group === 'hypothesis' ? 2 : group === 'note' ? 3 : group === 'step' ? 4 : group === 'output' ? 5 : 6;
     items.push({ seq: e.seq, text: redact(text), group, rank: tier * 1e9 + (last - e.seq) });
   }
-  const header = `Incident: ${one(state.title, 300)} (status ${state.status}, severity ${state.severity}).`
+  // The title is log content: it reaches the model only inside the quoted entries (#1).
+  const header = `The incident is ${state.status}, severity ${state.severity}.`
     + (knownCauses.length ? `\nThe runbook's deterministic checks already match these known causes: ${knownCauses.map((c) => one(c, 200)).join('; ')}.` : '');
   const fixed = estimateTokens(SYSTEM) + estimateTokens(header) + 200;
   let used = fixed;

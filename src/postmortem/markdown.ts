@@ -4,6 +4,7 @@
  * alert or command output is live in the document.
  */
 import { shellQuote } from '../runbook/render.js';
+import { sanitize } from '../util/sanitize.js';
 import type { Entry, Postmortem } from './model.js';
 
 const URLISH = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>`]*|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/gi;
@@ -27,7 +28,9 @@ function escapePlain(text: string): string {
 const PLAIN = /^[A-Za-z0-9 ,;:'"=/+%$?^.'’→\u00C0-\u024F-]*$/;
 
 /** Log text → inert inline Markdown (one line). */
-export function md(text: string): string {
+export function md(raw: string): string {
+  // The log holds no control characters; a log from elsewhere might: they never reach the document.
+  const text = sanitize(raw);
   const flat = text.includes('\n') ? text.replace(/\s*\n\s*/g, ' ').trim() : text.trim();
   // Most text has nothing to escape and cannot start a list: skip the work.
   if (PLAIN.test(flat) && !/^([-+]|\d+[.)])\s/.test(flat) && !/www\.|:\/\//i.test(flat)) return flat;

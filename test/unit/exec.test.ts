@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { runCommand, type RunResult } from '../../src/exec/run.js';
-import { sanitize } from '../../src/exec/sanitize.js';
+import { sanitize } from '../../src/util/sanitize.js';
 import { prepareStep } from '../../src/runner/prepare.js';
 import { judge } from '../../src/runner/execute.js';
 import { replay } from '../../src/incident/replay.js';
