@@ -87,7 +87,7 @@ describe('crash loop', () => {
       steady.stdout?.on('data', (d: Buffer) => {
         for (const l of d.toString().split('\n')) if (l.startsWith('ACK ')) acked.add(l.slice(4));
       });
-      while (kills < 60 && lost === 0) {
+      while (kills < 100 && lost === 0) {
         const v = execa(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/writer.ts'), path, '100000', `v${kills}`], { cwd: ROOT, reject: false, env: { ...process.env, BIG: '1', BROKEN_FRAMING: '1' } });
         // Long enough for the writer (tsx start-up ~400 ms) to be appending when it is killed.
         await new Promise((r) => setTimeout(r, 700 + Math.random() * 500));
@@ -104,5 +104,5 @@ describe('crash loop', () => {
     } finally {
       home.cleanup();
     }
-  }, 120_000);
+  }, 180_000);
 });

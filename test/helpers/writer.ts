@@ -19,7 +19,7 @@ const broken: StoreFs | undefined = process.env.BROKEN_FRAMING === '1' ? {
     const rec = buf.subarray(1);
     const half = Math.floor(rec.length / 2);
     fs.writeSync(fd, rec.subarray(0, half));
-    Atomics.wait(pause, 0, 0, 3);
+    Atomics.wait(pause, 0, 0, 15);
     return fs.writeSync(fd, rec.subarray(half)) + half + 1;
   },
 } : undefined;
