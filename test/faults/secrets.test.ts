@@ -119,3 +119,51 @@ describe('secrets', () => {
 function readLogFileText(path: string): string {
   return readFileSync(path, 'utf8');
 }
+
+describe('secrets on the screen', () => {
+  it('a step that prints secrets shows none of them, live or recorded', async () => {
+    const { render } = await import('ink-testing-library');
+    const { createElement } = await import('react');
+    const { App } = await import('../../src/ui/App.js');
+    const { LogFollower } = await import('../../src/incident/follow.js');
+    const { mkdirSync, writeFileSync: write } = await import('node:fs');
+    const { loadRunbookFile } = await import('../../src/runbook/catalog.js');
+    const { openIncident } = await import('../../src/incident/open.js');
+    const { join } = await import('node:path');
+    const t = tempDir();
+    try {
+      mkdirSync(join(t.dir, 'rb'));
+      // The secrets come from a file the command prints (a runbook's own text is shown as written).
+      write(join(t.dir, 'leak.txt'), SECRETS.map(([, text]) => text).join('\n'));
+      write(join(t.dir, 'rb', 's.yaml'), `id: s\ntitle: S\nsummary: S\nseverity: info\nsteps:\n  - id: leak\n    title: Leak\n    kind: check\n    command: [cat, ${JSON.stringify(join(t.dir, 'leak.txt'))}]\n`);
+      const { entry, problems } = await loadRunbookFile(join(t.dir, 'rb', 's.yaml'));
+      if (!entry) throw new Error(JSON.stringify(problems));
+      const actor = { kind: 'human' as const, name: 'a' };
+      const o = openIncident({ home: t.dir, clock: { now: () => new Date() }, actor, via: 'test', runbook: { entry, params: {}, matchedBy: 'flag' } });
+      o.store.close();
+      const store = new IncidentStore(o.path);
+      const ui = render(createElement(App, { store, follower: new LogFollower(o.path, o.id), actor, cwd: t.dir, defaultTimeoutMs: 10_000, color: false, pollMs: 50 }));
+      const frames: string[] = [];
+      const wait = async (s: string) => {
+        for (let i = 0; i < 500 && !(ui.lastFrame() ?? '').includes(s); i++) await new Promise((r) => setTimeout(r, 10));
+      };
+      ui.stdin.write('r');
+      await wait('Run this command?');
+      ui.stdin.write('y');
+      await wait('leak done');
+      for (let i = 0; i < 10; i++) {
+        frames.push(ui.lastFrame() ?? '');
+        ui.stdin.write('K');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      frames.push(...ui.frames);
+      ui.unmount();
+      store.close();
+      const all = frames.join('\n');
+      expect(all).toContain('[REDACTED:');
+      for (const [form, , secret] of SECRETS) expect(all, form).not.toContain(secret.slice(0, 40));
+    } finally {
+      t.cleanup();
+    }
+  });
+});
