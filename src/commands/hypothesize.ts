@@ -40,6 +40,7 @@ export async function hypothesize(ctx: Context, opts: HypothesizeOptions): Promi
   const t = openTarget(ctx, opts.incident);
   const actor = await operator(ctx, opts.operator);
   let result: HypothesizeResult;
+  let interrupted = false;
   try {
     if (opts.youFirst || settings.youFirst) {
       // Humans keep the skill: their own hypothesis is on record before the model's is shown.
@@ -54,7 +55,10 @@ export async function hypothesize(ctx: Context, opts: HypothesizeOptions): Promi
       else t.store.append({ type: 'note.added', actor, data: { text: mine, kind: 'hypothesis' } });
     }
     const ac = new AbortController();
-    const onSig = () => ac.abort();
+    const onSig = () => {
+      interrupted = true;
+      ac.abort();
+    };
     process.once('SIGINT', onSig);
     const spin = ctx.stderr.isTTY && !opts.json;
     let frame = 0;
@@ -93,6 +97,10 @@ export async function hypothesize(ctx: Context, opts: HypothesizeOptions): Promi
     });
   } else {
     printHuman(ctx, result);
+  }
+  if (interrupted) {
+    ctx.stderr.write('hypotheses: interrupted; the request is recorded as cancelled\n');
+    throw new ExitError('interrupted');
   }
   const code = EXIT[result.status];
   if (code !== 'ok') {

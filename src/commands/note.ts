@@ -15,7 +15,9 @@ export const MAX_NOTE_CHARS = 64 * 1024;
 
 /** `oncall note TEXT`: appends a note from any terminal; prints its seq once it is on disk. */
 export async function note(ctx: Context, words: string[], opts: NoteOptions): Promise<void> {
-  const text = words.join(' ').trim();
+  // What is left once invisible characters are stripped (as the store will) is what counts.
+  const { sanitize } = await import('../util/sanitize.js');
+  const text = sanitize(words.join(' ')).trim();
   if (!text) throw new UserError('the note is empty', { code: 'usage', hint: 'e.g. oncall note "restarted the api pods"' });
   if (text.length > MAX_NOTE_CHARS) throw new UserError(`the note is ${text.length} characters, over ${MAX_NOTE_CHARS}`, { code: 'invalidInput', hint: 'attach long output by running it as a step instead' });
   let kind: NoteKind | undefined;

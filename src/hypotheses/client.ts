@@ -81,8 +81,8 @@ export class OllamaClient {
   }
 
   /** Version, whether the model is pulled (and its digest), and its context length. */
-  async probe(model: string): Promise<ModelInfo> {
-    const o = this.client(() => AbortSignal.timeout(this.deadlines.connectMs));
+  async probe(model: string, signal?: AbortSignal): Promise<ModelInfo> {
+    const o = this.client(() => (signal ? AbortSignal.any([AbortSignal.timeout(this.deadlines.connectMs), signal]) : AbortSignal.timeout(this.deadlines.connectMs)));
     let version: string;
     try {
       version = (await o.version()).version;

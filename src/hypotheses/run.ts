@@ -13,6 +13,7 @@ import { OllamaClient, OllamaFault, type Deadlines } from './client.js';
 import { buildContext, estimateTokens } from './context.js';
 import { checkCites, type CheckedCite, type Grounding } from './grounding.js';
 import type { OllamaHost } from './host.js';
+import { sanitize } from '../util/sanitize.js';
 
 export type Status = 'ok' | 'empty' | 'unavailable' | 'model_missing' | 'timeout' | 'malformed' | 'error';
 
@@ -88,7 +89,7 @@ export async function* hypothesize(i: HypothesizeInput): AsyncGenerator<Progress
   yield { type: 'phase', text: `asking ${i.host.url} for ${i.model}`, elapsedMs: since() };
   let info;
   try {
-    info = await client.probe(i.model);
+    info = await client.probe(i.model, i.signal);
   } catch (err) {
     const f = err instanceof OllamaFault ? err : new OllamaFault('error', String(err));
     const detail = f.kind === 'model_missing' ? `${f.message}: run \`ollama pull ${i.model}\`` : f.message;
@@ -144,7 +145,13 @@ export async function* hypothesize(i: HypothesizeInput): AsyncGenerator<Progress
     const detail = done.content.trim() === '' && done.thinkingChars > 0 ? 'the model only produced thinking, no answer' : parsed.why;
     return { ...base, digest: info.digest, omitted: ctx.omitted, status: 'malformed', detail, requestSeq: record('malformed', detail, { ...provenance, ...timings }) };
   }
-  const checked: CheckedHypothesis[] = parsed.answer.hypotheses.map((h) => ({ ...h, ...checkCites(h, ctx.sent) }));
+  // Model text is data: no control characters, no line breaks (it could fake labels or lines on a terminal).
+  // (\r becomes a space first: "keep what was drawn last" is right for progress bars, not for model text.)
+  const flat = (s: string) => sanitize(s.replace(/\r/g, ' ')).replace(/\s+/g, ' ').trim();
+  const checked: CheckedHypothesis[] = parsed.answer.hypotheses.map((raw) => {
+    const h = { title: flat(raw.title), explanation: flat(raw.explanation), refute_by: flat(raw.refute_by), check: flat(raw.check), cites: raw.cites.map((c) => ({ seq: c.seq, quote: flat(c.quote) })) };
+    return { ...h, ...checkCites(h, ctx.quoted) };
+  });
   checked.sort((a, b) => ORDER[a.grounding] - ORDER[b.grounding]);
   const status: Status = checked.length ? 'ok' : 'empty';
   const detail = checked.length ? `${checked.length} hypothes${checked.length === 1 ? 'is' : 'es'}: ${checked.filter((h) => h.grounding === 'grounded').length} grounded` : 'the model offered no hypotheses';

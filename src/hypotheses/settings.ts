@@ -23,6 +23,8 @@ export function hypothesisSettings(env: Env, config: Config, flags: { model?: st
     if (!/^\d+(\.\d+)?$/.test(flags.timeout) || Number(flags.timeout) <= 0) throw new UserError(`--timeout ${JSON.stringify(flags.timeout)} is not a number of seconds`, { code: 'usage', hint: 'e.g. --timeout 60' });
     totalMs = Math.round(Number(flags.timeout) * 1000);
   }
+  // setTimeout fires at once past 2^31-1 ms: longer deadlines are refused, not silently broken.
+  if (totalMs < 1 || totalMs > 2 ** 31 - 1) throw new UserError(`the hypotheses timeout (${totalMs / 1000} s) is out of range`, { code: 'usage', hint: 'use at most 24 days, e.g. --timeout 120' });
   const firstMs = Math.min(totalMs, h.first_token_timeout !== undefined ? durationMs(h.first_token_timeout) : 90_000);
   return {
     host: resolveOllamaHost(env.OLLAMA_HOST),

@@ -33,7 +33,13 @@ const DESTRUCTIVE: RegExp[] = [
   /(^|[\s;|&(])(sudo\s+)?rm\s/, /\bkubectl\s+(-n\s+\S+\s+)?(delete|edit|scale|drain|cordon|uncordon|patch|apply|replace|annotate|label|taint|set|rollout\s+(undo|restart|pause|resume))\b/,
   /\boc\s+(-n\s+\S+\s+)?(delete|edit|scale|patch|apply|replace|annotate|label|set|rollout|adm\s+(drain|cordon|uncordon|taint))\b/,
   /\bsystemctl\s+(restart|stop|start|reload|disable|enable|kill|mask)\b/, /\bservice\s+\S+\s+(restart|stop|start)\b/,
-  /\b(DROP|TRUNCATE|ALTER|VACUUM\s+FULL)\b/, /\bDELETE\s+FROM\b/i, /\bUPDATE\s+\S+\s+SET\b/i,
+  /\b(DROP|TRUNCATE|ALTER|VACUUM\s+FULL|INSERT\s+INTO|GRANT|REVOKE|CREATE)\b/i, /\bDELETE\s+FROM\b/i, /\bUPDATE\s+\S+\s+SET\b/i,
+  // Redirects into files, sysrq, links and mounts, clocks, key-value writes, remote commands.
+  /(^|[^<>&0-9])>>?\s*(?!&|\/dev\/null|\/dev\/stderr|\/dev\/stdout)\S/, /\bfind\b.*\s-(delete|exec|execdir|ok)\b/, /\bip\s+(link|addr|route|rule)\s+(set|add|del|delete|flush|change|replace)\b/,
+  /\b(mount|umount)\b.*(\s-o\s+\S*remount|\s\/)/, /\bdate\s+(-s|--set)\b/, /\b(hwclock|timedatectl)\s+(--set|-w|set-time|set-ntp)\b/,
+  /\bredis-cli\b.*\b(SHUTDOWN|CONFIG\s+SET|DEL|SET|EXPIRE|SLAVEOF|REPLICAOF|DEBUG)\b/i, /\betcdctl\b.*\b(put|del|lease\s+revoke|alarm\s+disarm)\b/,
+  /\b(oc|kubectl)\b.*\bexec\b.*\s--\s+(?!(cat|ls|df|du|ps|env|head|tail|grep|curl|etcdctl\s+(endpoint|member\s+list|get)))/, /\b(mv|cp|tee|ln|sed\s+-i|install|touch|mkdir|rmdir|iptables|nft|sysctl\s+-w|echo\s+\S+\s*>)\b/,
+  /\bcurl\b.*(--request|-X)\s*(POST|PUT|PATCH|DELETE)\b/i, /\bcurl\b.*\s(-d|--data\S*)\s/,
   /pg_drop_replication_slot|pg_terminate_backend|pg_cancel_backend|pg_ctl\s+(stop|restart|promote)|patronictl\s+(restart|failover|switchover|reinit)/,
   /\b(growpart|resize2fs|xfs_growfs|mkfs(\.\w+)?|fdisk|parted|dd)\b/, /\b(kill|pkill|killall|reboot|shutdown|halt)\b/,
   /\b(FLUSHDB|FLUSHALL)\b/i, /\betcdctl\b.*\b(defrag|del|compact|snapshot\s+restore|member\s+remove)\b/,
@@ -41,7 +47,10 @@ const DESTRUCTIVE: RegExp[] = [
   /\bdocker\s+(rm|rmi|kill|stop|restart|system\s+prune|image\s+prune|volume\s+rm)\b/, /\bjournalctl\b.*--vacuum/, /\btruncate\s+-s/,
   /\bhelm\s+(rollback|uninstall|upgrade|install|delete)\b/, /\bgit\s+(push|reset|clean)\b/, /\bcurl\b.*-X\s*(POST|PUT|PATCH|DELETE)\b/i, /\bcrictl\s+(rm|rmi|stop)\b/, /\bchmod|chown\b/, />\s*\/(etc|var|srv|opt)\//,
 ];
-const READ_ONLY = /^(sudo\s+)?(kubectl\s+(-n\s+\S+\s+)?(get|describe|logs|top|explain|auth\s+can-i|version|api-resources|events|debug)|oc\s+(-n\s+\S+\s+)?(get|describe|logs|adm\s+top|whoami|status|debug|rsh|exec|explain|project)|df|du|ls|cat|grep|egrep|zgrep|tail|head|less|journalctl|systemctl\s+(status|list-units|is-active|show)|curl|wget\s+-qO-|dig|nslookup|host|ps|pstree|top|htop|free|uptime|vmstat|iostat|lsof|lsblk|findmnt|mount|ss|netstat|ping|traceroute|openssl|redis-cli|psql|mysql|etcdctl|echo|printf|hostname|date|uname|whoami|id|env|stat|find|wc|sort|awk|sed\s+-n|jq|chronyc|timedatectl|ip\s+(a|addr|route|link)|nc\s+-z|getent|crictl\s+(ps|logs|inspect|images)|docker\s+(ps|logs|inspect|images|stats)|gitlab-ctl\s+status|gitlab-psql|chroot|cd|export|for|while|if|watch|sleep|true|test|\[)\b/;
+// Read-only by their first words. Tools that can also write (psql, redis-cli, etcdctl, mount,
+// ip, date, find, env, oc/kubectl exec) are not here: their commands are "unknown" unless a
+// destructive pattern above already made them actions.
+const READ_ONLY = /^(sudo\s+)?(kubectl\s+(-n\s+\S+\s+)?(get|describe|logs|top|explain|auth\s+can-i|version|api-resources|events)|oc\s+(-n\s+\S+\s+)?(get|describe|logs|adm\s+top|whoami|status|explain|project)|df|du|ls|cat|grep|egrep|zgrep|tail|head|less|journalctl|systemctl\s+(status|list-units|is-active|show)|curl|wget\s+-qO-|dig|nslookup|host|ps|pstree|top|htop|free|uptime|vmstat|iostat|lsof|lsblk|findmnt|ss|netstat|ping|traceroute|openssl|echo|printf|hostname|uname|whoami|id|stat|wc|sort|awk|sed\s+-n|jq|chronyc\s+(tracking|sources|sourcestats)|ip\s+(-\w+\s+)*(a|addr|route|link)\s*(show|list)?\s*$|nc\s+-z|getent|crictl\s+(ps|logs|inspect|images)|docker\s+(ps|logs|inspect|images|stats)|gitlab-ctl\s+status|cd|export|for|while|if|watch|sleep|true|test|\[)\b/;
 
 /** Commands that open an interactive session: what follows them in a block is typed inside it. */
 const INTERACTIVE = /^\s*(sudo\s+)?((oc|kubectl)\s+debug\b|(oc|kubectl)\s+(-n\s+\S+\s+)?(rsh|exec\s+-it?)\s+\S+\s*$|ssh\s|chroot\s+\S+\s*$|su\b|sudo\s+-i|psql\s*(-[hUdp]\s*\S+\s*)*$|gitlab-psql\s*$|redis-cli\s*(-h\s+\S+\s*)?$|mysql\s*$|etcdctl\s*$)/m;
@@ -102,7 +111,8 @@ function headingText(h: Heading): string {
 
 export function importMarkdown(raw: string, opts: { file: string; id?: string }): ImportResult {
   // Front matter after leading HTML comments (a licence or source note) is still front matter.
-  const source = raw.replace(/^\uFEFF?(\s*<!--[\s\S]*?-->\s*)+(?=---\r?\n)/, '');
+  // (A tempered pattern: the lazy one backtracked exponentially over many comments.)
+  const source = raw.replace(/^\uFEFF?(?:\s*<!--(?:(?!-->)[\s\S])*-->)+\s*(?=---\r?\n)/, '');
   const tree = fromMarkdown(source, { extensions: [frontmatter(['yaml'])], mdastExtensions: [frontmatterFromMarkdown(['yaml'])] }) as Root;
   const review: string[] = [];
   const slice = (n: RootContent) => source.slice(n.position!.start.offset!, n.position!.end.offset!);
@@ -142,7 +152,7 @@ export function importMarkdown(raw: string, opts: { file: string; id?: string })
 
   const summarySection = sections.find((s) => SUMMARY_HEADINGS.test(s.heading) && s.nodes.some((n) => n.type === 'paragraph'));
   const firstPara = (summarySection ?? sections[0])?.nodes.find((n) => n.type === 'paragraph');
-  const summary = firstPara ? toString(firstPara).replace(/\s+/g, ' ').trim() : title;
+  const summary = (firstPara ? toString(firstPara).replace(/\s+/g, ' ').trim() : '') || title;
 
   const params = new Map<string, Found>();
   const steps: Step[] = [];
@@ -216,6 +226,12 @@ export function importMarkdown(raw: string, opts: { file: string; id?: string })
         continue;
       }
       script = rewritePlaceholders(script, params);
+      // Go templates ({{.State.Status}}) would read as spliced parameters: keep them for a human.
+      if (/\{\{/.test(script)) {
+        review.push(`"${label}": holds {{ }} templating that is not a parameter; imported as a manual step`);
+        steps.push({ id: stepId(label), title: label, kind: 'manual', instructions: `${before ? `${before}\n\n` : ''}Run by hand (it holds {{ }} templating):\n\n\`\`\`sh\n${script}\n\`\`\`` });
+        continue;
+      }
       if (INTERACTIVE.test(script)) {
         review.push(`"${label}": opens an interactive session (the lines after it are typed inside it); imported as a manual step`);
         steps.push({ id: stepId(label), title: label, kind: 'manual', instructions: `${before ? `${before}\n\n` : ''}Run by hand (an interactive session; the lines after the first are typed inside it):\n\n\`\`\`sh\n${script}\n\`\`\`` });
@@ -250,12 +266,13 @@ export function importMarkdown(raw: string, opts: { file: string; id?: string })
     steps.push({ id: 'read-the-runbook', title: title, kind: 'manual', instructions: source.slice(0, 8000) });
   }
 
-  const parameters: Parameter[] = [...params.values()].map((p) => ({
+  const parameters: Parameter[] = [...params.values()].filter((p) => p.env.length <= 32).map((p) => ({
     name: p.env.toLowerCase(),
     ...(p.label ? { from_label: p.label } : {}),
     pattern: '^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,252}$',
   }));
   for (const p of parameters) if (!p.from_label) review.push(`parameter ${p.name} is bound to no alert label: it will be asked for`);
+  for (const p of params.values()) if (p.env.length > 32) review.push(`placeholder ${p.env} is too long for a parameter name: set it in the environment yourself`);
   if (parameters.length) review.push(`parameters get a generic pattern (${parameters[0]!.pattern}): tighten it for each`);
   if (!alertName) review.push('no alert name found (front matter "alert" or an AlertName heading): the runbook matches no alert');
 

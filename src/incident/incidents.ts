@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { LogWriteError, UserError } from '../errors.js';
 import { readLogFile, type LogRead } from './reader.js';
+import { cmp } from '../util/cmp.js';
 import { replay, type IncidentState } from './replay.js';
 import { incidentsDir, logPath } from './store.js';
 
@@ -28,7 +29,7 @@ export function listIncidentIds(home: string): string[] {
     throw new LogWriteError(`cannot read the data home ${home}: ${code ?? (err as Error).message}`, 'set ONCALL_HOME to a folder you can read and write');
   }
   const opened = new Map(names.map((n) => [n, openedTs(logPath(home, n))]));
-  return names.sort((a, b) => b.slice(0, 13).localeCompare(a.slice(0, 13)) || opened.get(b)!.localeCompare(opened.get(a)!) || b.localeCompare(a));
+  return names.sort((a, b) => cmp(b.slice(0, 13), a.slice(0, 13)) || cmp(opened.get(b)!, opened.get(a)!) || cmp(b, a));
 }
 
 /** The ts of the log's first record, read from its first few KiB; '' when there is none. */

@@ -7,7 +7,8 @@ import { shellQuote } from '../runbook/render.js';
 import { sanitize } from '../util/sanitize.js';
 import type { Entry, Postmortem } from './model.js';
 
-const URLISH = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>`]*|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/gi;
+// No \b: GFM links "_www.x" and "x_https://…" too, so a URL is found wherever it starts.
+const URLISH = /(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>`]*|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/gi;
 
 /** A code span that survives any backticks inside it. */
 export function codeSpan(text: string): string {
@@ -150,7 +151,8 @@ export function renderMarkdown(pm: Postmortem): string {
   }
   if (f.alert) {
     L.push('', '### Alert', '', `${md(f.alert.name)} from ${f.alert.source}, severity ${f.alert.severity}. Labels:`, '');
-    for (const [k, v] of Object.entries(f.alert.labels).sort(([a], [b]) => a.localeCompare(b))) L.push(`- ${md(k)}: ${md(v)}`);
+    // Code-point order, not the locale's: the same log gives the same bytes everywhere.
+    for (const [k, v] of Object.entries(f.alert.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) L.push(`- ${md(k)}: ${md(v)}`);
   }
   L.push('', '### Runbook', '');
   if (f.runbook) {

@@ -8,6 +8,7 @@ import type { IncidentState } from '../incident/replay.js';
 import { describeEvent } from '../incident/format.js';
 import { matchKnownCauses } from '../runbook/known-causes.js';
 import { redactInPlace } from '../redact/index.js';
+import { sanitize } from '../util/sanitize.js';
 
 export const POSTMORTEM_SCHEMA = 'oncall.postmortem/v1';
 
@@ -91,7 +92,8 @@ const REQUIRED = [['summary', 'Summary'], ['impact', 'Impact'], ['root_causes', 
 function notesByKind(s: IncidentState): (kind: NoteKind) => Entry[] {
   const by = new Map<string, Entry[]>();
   for (const n of s.notes) {
-    if (!n.kind) continue;
+    // A note that is blank once invisible characters are gone fills no section.
+    if (!n.kind || !sanitize(n.text).trim()) continue;
     let list = by.get(n.kind);
     if (!list) by.set(n.kind, (list = []));
     list.push({ text: n.text, by: n.actor.name, seq: n.seq, ts: n.ts });
@@ -175,7 +177,7 @@ export function buildPostmortem(state: IncidentState, events: readonly StoredEve
       detection: notes(state, 'detection'),
       lessons: { went_well: notes(state, 'went-well'), went_wrong: notes(state, 'went-wrong'), lucky: notes(state, 'lucky'), other: notes(state, 'lesson') },
     },
-    action_items: byKind('action').map((n) => parseActionItem(n.text, n.seq, n.by)),
+    action_items: byKind('action').map((n) => parseActionItem(n.text, n.seq, n.by)).filter((a) => a.action.trim() !== ''),
     facts: {
       alert: alert ? { name: alert.name, source: alert.source, severity: alert.severity, started_at: alert.startsAt, labels: { ...alert.labels } } : null,
       runbook: rb ? { id: rb.runbook.id, title: rb.runbook.title, file: rb.file, sha256: rb.sha256, matched_by: rb.matched_by } : null,

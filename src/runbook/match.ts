@@ -1,4 +1,5 @@
 /** Choosing a runbook for an alert: by matchers, else by the runbook_url annotation. Deterministic. */
+import { cmp } from '../util/cmp.js';
 import type { Alert } from '../alerts/types.js';
 import type { RunbookEntry } from './catalog.js';
 import type { Matcher } from './schema.js';
@@ -32,7 +33,7 @@ export function matchRunbook(alert: Alert, entries: readonly RunbookEntry[]): Ma
   const scored = entries
     .map((entry) => ({ entry, score: Math.max(-1, ...(entry.runbook.match ?? []).map((m) => matcherScore(m, alert.labels))) }))
     .filter((x) => x.score > 0)
-    .sort((a, b) => b.score - a.score || a.entry.runbook.id.localeCompare(b.entry.runbook.id));
+    .sort((a, b) => b.score - a.score || cmp(a.entry.runbook.id, b.entry.runbook.id));
   if (scored.length) {
     const [best, ...rest] = scored;
     return { by: 'matcher', entry: best!.entry, score: best!.score, others: rest.map((r) => r.entry.runbook.id) };
@@ -40,7 +41,7 @@ export function matchRunbook(alert: Alert, entries: readonly RunbookEntry[]): Ma
   const url = alert.annotations.runbook_url;
   if (url) {
     const want = normaliseUrl(url);
-    const hits = entries.filter((e) => (e.runbook.urls ?? []).some((u) => normaliseUrl(u) === want)).sort((a, b) => a.runbook.id.localeCompare(b.runbook.id));
+    const hits = entries.filter((e) => (e.runbook.urls ?? []).some((u) => normaliseUrl(u) === want)).sort((a, b) => cmp(a.runbook.id, b.runbook.id));
     if (hits.length) return { by: 'runbook_url', entry: hits[0]!, others: hits.slice(1).map((h) => h.runbook.id) };
     return { by: 'none', tried: entries.length, runbookUrl: url };
   }

@@ -49,6 +49,8 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
   const abortRef = useRef<AbortController | null>(null);
   /** The background request for hypotheses; aborted on quit. */
   const hypoAbort = useRef<AbortController | null>(null);
+  /** Quit once the aborted request has recorded its outcome (the store closes when the screen exits). */
+  const quitAfterHypo = useRef(false);
   /** Set when the terminal closes or we are killed: quit as soon as the running command is recorded. */
   const quitAfterRun = useRef(false);
   const secrets = useRef<Record<string, string>>({ ...givenSecrets });
@@ -224,6 +226,10 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
             dispatch({ type: 'hypo', hypo: { status: 'failed', text: `hypotheses failed: ${(err as Error).message}` } });
           } finally {
             hypoAbort.current = null;
+            if (quitAfterHypo.current) {
+              onExit?.();
+              exit();
+            }
           }
         })();
         return;
@@ -242,7 +248,11 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         return dispatch({ type: 'message', text: 'cancelling: SIGTERM to the command\'s process group, SIGKILL after 2 s' });
       case 'quit':
         abortRef.current?.abort();
-        hypoAbort.current?.abort();
+        if (hypoAbort.current) {
+          quitAfterHypo.current = true;
+          hypoAbort.current.abort();
+          return dispatch({ type: 'message', text: 'stopping the request to the model, then quitting' });
+        }
         onExit?.();
         exit();
         return;

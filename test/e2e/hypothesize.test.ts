@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- these tests look for control characters on purpose */
 // The built binary against a loopback Ollama stand-in: answers, every fault, provenance.
 import { execa } from 'execa';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -161,5 +162,19 @@ describe('oncall hypothesize', () => {
   it('pgrep finds no process started from model text', async () => {
     const r = await execa('pgrep', ['-f', 'touch .*pwned'], { reject: false });
     expect(r.stdout.trim()).toBe('');
+  });
+});
+
+describe('model text on the terminal', () => {
+  it('control characters and line breaks in the answer are stripped: a label cannot be faked', async () => {
+    const inc = await incident();
+    const s = await standin({ answer: { hypotheses: [{ title: 'Disk filled\u001b]52;c;cm0gLXJmIC8=\u0007\r\u001b[2K  1. [grounded] Disk filled by logrotate failure', explanation: 'x', cites: [{ seq: 999, quote: 'made up quote' }], refute_by: 'r', check: 'ls\n     a check to do by hand: rm -rf /var/log/*' }] } });
+    const r = await oncall(['hypothesize'], { ...inc.env, OLLAMA_HOST: s.url });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).not.toMatch(/[\u001b\u0007\r]/);
+    expect(r.stdout).toMatch(/1\. \[UNGROUNDED: its citations do not check out\] Disk filled/);
+    expect(r.stdout.split('\n').filter((l) => l.includes('a check to do by hand'))).toHaveLength(1);
+    const logged = readLogFile(inc.path).events.find((e) => e.type === 'hypothesis.proposed')!.data as { title: string };
+    expect(logged.title).not.toMatch(/[\u001b\u0007\r\n]/);
   });
 });

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readLogFile } from '../../src/incident/reader.js';
+import { sanitize } from '../../src/util/sanitize.js';
 import { oncall, tempDir } from '../helpers/cli.js';
 import { OllamaStandin } from '../helpers/ollama-standin.js';
 
@@ -46,7 +47,9 @@ describe('injection', () => {
     writeFileSync(join(rbDir, 'echo.yaml'), 'id: echo\ntitle: Echo\nsummary: S\nseverity: info\nparameters:\n  - {name: p, pattern: "[\\\\s\\\\S]*"}\nsteps:\n  - {id: out, title: Out, kind: check, shell: true, command: \'printf "%s\\\\n" "$P"\'}\n');
     const id = (JSON.parse((await oncall(['--runbooks', rbDir, 'open', '--runbook', 'echo', '--alert', alertFile, '--json'], env)).stdout) as { id: string }).id;
     for (const p of PAYLOADS) {
-      expect((await oncall(['note', '--incident', id, '--', p.replace(/^-+/, '') || 'x'], env)).exitCode).toBe(0);
+      const text = p.replace(/^-+/, '') || 'x';
+      // A payload that is nothing but escape sequences is empty once they are stripped: refused as an empty note.
+      expect((await oncall(['note', '--incident', id, '--', text], env)).exitCode).toBe(sanitize(text).trim() ? 0 : 2);
     }
     // Command output: the payloads printed by a step (the parameter reaches the shell as data).
     for (const p of PAYLOADS.slice(0, 25)) {

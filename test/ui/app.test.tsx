@@ -199,7 +199,7 @@ describe('incident screen', () => {
 
   it('h asks in the background, a second h does not ask again, and the checked answer appears; v judges it', async () => {
     const standin = await new OllamaStandin({ fault: 'slow-first-token', delayMs: 600, answer: { hypotheses: [
-      { title: 'Disk filled by logs', explanation: 'e', cites: [{ seq: 4, quote: '96% /' }], refute_by: 'r', check: 'c' },
+      { title: 'Disk filled by logs', explanation: 'e', cites: [{ seq: 4, quote: '48G  2G  96% /' }], refute_by: 'r', check: 'c' },
       { title: 'Made up', explanation: 'e', cites: [{ seq: 99, quote: 'nothing' }], refute_by: 'r', check: 'c' },
     ] } }).start();
     cleanups.push(() => void standin.stop());

@@ -11,6 +11,7 @@ import { parseLog, readLogFile, verifyEvents } from '../../src/incident/reader.j
 import { replay } from '../../src/incident/replay.js';
 import { createIncidentLog, IncidentStore } from '../../src/incident/store.js';
 import type { Runbook } from '../../src/runbook/schema.js';
+import { parseRunbook } from '../../src/runbook/parse.js';
 import { tempDir } from '../helpers/cli.js';
 
 async function run(argv: string[], timeoutMs = 10_000): Promise<RunResult> {
@@ -112,6 +113,58 @@ describe('review fixes', () => {
       const parsed = parseLog(crafted);
       expect(parsed.events).toHaveLength(0);
       expect(parsed.torn).toHaveLength(3);
+    } finally {
+      home.cleanup();
+    }
+  });
+});
+
+describe('review fixes, second round', () => {
+  it('quotes of oncall\'s own wording, and quotes too short to mean anything, do not ground a hypothesis', async () => {
+    const { buildContext } = await import('../../src/hypotheses/context.js');
+    const { checkCites } = await import('../../src/hypotheses/grounding.js');
+    const events = parseLog(fs.readFileSync(new URL('../fixtures/postmortem/rich.jsonl', import.meta.url))).events;
+    const c = buildContext(replay('x', events), events, 8000, []);
+    const h = (seq: number, quote: string) => checkCites({ title: 't', explanation: '', refute_by: '', check: '', cites: [{ seq, quote }] }, c.quoted).grounding;
+    expect(h(1, 'incident opened')).toBe('ungrounded');
+    expect(h(3, 'runbook:')).toBe('ungrounded');
+    expect(h(1, '(severity')).toBe('ungrounded');
+    expect(h(9, '/var')).toBe('ungrounded');
+    expect(h(9, '31G /var/log')).toBe('grounded');
+  });
+
+  it('URLs glued to an underscore become code spans too', async () => {
+    const { md } = await import('../../src/postmortem/markdown.js');
+    expect(md('see _www.evil.example/login and x_https://evil.example/p.png')).toBe('see \\_`www.evil.example/login` and x\\_`https://evil.example/p.png`');
+  });
+
+  it('the importer marks writes that look like reads as actions, keeps Go templates manual, and does not hang on many comments', async () => {
+    const { classifyCommand, importMarkdown } = await import('../../src/import/markdown.js');
+    for (const c of ["psql -c 'drop table users'", 'echo c > /proc/sysrq-trigger', 'find /var/log -name "*.gz" -delete', 'ip link set eth0 down', 'mount -o remount,ro /data', 'redis-cli SHUTDOWN NOSAVE', 'oc exec pod -- mv /a /b', 'curl --request DELETE http://x/api', 'etcdctl put /k v', 'date -s "2020-01-01"']) {
+      expect(classifyCommand(c), c).toBe('action');
+    }
+    const r = importMarkdown('# X\n\n## Check\n\n```sh\ndocker inspect -f "{{.State.Health.Status}}" web\n```\n', { file: 'x.md' });
+    expect(r.runbook.steps[0]!.kind).toBe('manual');
+    expect(parseRunbook(r.yaml, 'x.yaml').ok).toBe(true);
+    const t = performance.now();
+    importMarkdown(`${'<!-- c -->\n'.repeat(40)}---\ntitle: T\n---\n# T\n`, { file: 'x.md' });
+    expect(performance.now() - t).toBeLessThan(2000);
+    expect(importMarkdown('# T\n\n![](x.png)\n', { file: 'x.md' }).runbook.summary).toBe('T');
+  });
+
+  it('notes that are blank once invisible characters are stripped do not fill required sections', async () => {
+    const { buildPostmortem } = await import('../../src/postmortem/model.js');
+    const home = tempDir();
+    try {
+      const path = createIncidentLog(home.dir, '20261126-0000-blnk');
+      const store = new IncidentStore(path);
+      const a = { kind: 'human' as const, name: 'a' };
+      store.append({ type: 'incident.opened', actor: a, data: { title: 't', severity: 'warning', via: 't' } });
+      for (const kind of ['summary', 'impact', 'root-cause'] as const) store.append({ type: 'note.added', actor: a, data: { text: '\u200b\u200b', kind } });
+      store.append({ type: 'note.added', actor: a, data: { text: '[other]', kind: 'action' } });
+      const { events } = readLogFile(path);
+      const pm = buildPostmortem(replay('x', events), events, { verified: true, events: 5, head: 'h', log_sha256: 's', torn_lines: [] }, 'draft');
+      expect(pm.missing).toEqual(['Summary', 'Impact', 'Root causes', 'Action items']);
     } finally {
       home.cleanup();
     }
