@@ -12,6 +12,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { LogWriteError, UserError } from '../errors.js';
 import { redactDeep } from '../redact/index.js';
 import { sanitize } from '../util/sanitize.js';
+import { mapStrings } from '../util/map-strings.js';
 import { GENESIS, type EventType, type NewEvent, type StoredEvent } from './events.js';
 import { hashEvent } from './hash.js';
 import { lockFd, unlockFd } from './lock.js';
@@ -221,14 +222,7 @@ function lastRecord(line: string, tail: Tail): Tail {
 
 /** Terminal escapes and invisible characters never enter the log (a note pasted with them could redraw the screen); then secrets are masked. */
 function cleanDeep<T>(value: T): T {
-  if (typeof value === 'string') return sanitize(value) as T;
-  if (Array.isArray(value)) return value.map((v) => cleanDeep(v)) as T;
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = cleanDeep(v);
-    return out as T;
-  }
-  return value;
+  return mapStrings(value, sanitize);
 }
 
 function redactData<T>(data: T, opts: AppendOptions): T {

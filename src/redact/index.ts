@@ -2,6 +2,7 @@
  * Secret patterns applied before anything is written to the log, shown, or sent to a model.
  * Rules follow gitleaks / detect-secrets families; each match becomes [REDACTED:<rule>].
  */
+import { mapStrings } from '../util/map-strings.js';
 
 interface Rule {
   name: string;
@@ -73,14 +74,7 @@ function isPlaceholder(v: string): boolean {
 
 /** Redacts every string inside a JSON-like value. */
 export function redactDeep<T>(value: T): T {
-  if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v)) as T;
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v);
-    return out as T;
-  }
-  return value;
+  return mapStrings(value, redact);
 }
 
 /** Redacts every string inside a value the caller owns and built fresh, in place (no copy of a large document). */
