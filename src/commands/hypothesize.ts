@@ -3,6 +3,7 @@ import { hypothesize as request, type HypothesizeResult, type Status } from '../
 import { hypothesisSettings as settingsFrom } from '../hypotheses/settings.js';
 import { operator, print, printJson, type Context } from './context.js';
 import { openTarget } from './incident-store.js';
+import { loadIncident } from '../incident/incidents.js';
 
 export interface HypothesizeOptions {
   incident?: string;
@@ -53,6 +54,10 @@ export async function hypothesize(ctx: Context, opts: HypothesizeOptions): Promi
       if (!mine) throw new UserError('no hypothesis given', { code: 'usage', hint: 'type one, or "none"' });
       if (mine.toLowerCase() === 'none') t.store.append({ type: 'note.added', actor, data: { text: 'no hypothesis of my own before asking the model' } });
       else t.store.append({ type: 'note.added', actor, data: { text: mine, kind: 'hypothesis' } });
+      // The model sees the operator's hypothesis too (as data, like every other entry).
+      const fresh = loadIncident(ctx.home, t.id);
+      t.read = fresh.read;
+      t.state = fresh.state;
     }
     const ac = new AbortController();
     const onSig = () => {

@@ -135,6 +135,8 @@ describe('oncall hypothesize', () => {
     const asked = events.findIndex((e) => e.type === 'hypothesis.requested');
     expect(mine).toBeGreaterThan(0);
     expect(mine).toBeLessThan(asked);
+    // The model is told of the operator's hypothesis, as data.
+    expect(s.requests.find((q) => q.path === '/api/chat')!.body).toContain('a log flood from the deploy');
   });
 
   it('warns when Ollama evaluated far fewer tokens than were sent (silent truncation)', async () => {
