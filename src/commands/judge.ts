@@ -21,7 +21,11 @@ export async function judge(ctx: Context, target: string, verdict: string, opts:
     const s = t.state;
     let data: { seq?: number; cause?: string };
     const n = /^#?(\d+)$/.exec(target);
-    if (n) {
+    // A known cause may have an all-digit id: when no hypothesis has that seq, the id wins.
+    const causeById = s.runbook?.runbook.known_causes?.find((c) => c.id === target);
+    const isHypoSeq = n && (s.notes.some((x) => x.seq === Number(n[1]) && x.kind === 'hypothesis') || s.hypotheses.some((x) => x.seq === Number(n[1])));
+    if (causeById && !isHypoSeq) data = { cause: causeById.id };
+    else if (n) {
       const seq = Number(n[1]);
       const isHuman = s.notes.some((x) => x.seq === seq && x.kind === 'hypothesis');
       const isModel = s.hypotheses.some((x) => x.seq === seq);

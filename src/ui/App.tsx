@@ -239,7 +239,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
       case 'judge': {
         const n = /^\d+$/.test(effect.target) ? Number(effect.target) : undefined;
         const isHypo = n !== undefined && (state.hypotheses.some((h) => h.seq === n) || state.notes.some((x) => x.seq === n && x.kind === 'hypothesis'));
-        const cause = n === undefined ? state.runbook?.runbook.known_causes?.find((c) => c.id === effect.target) : undefined;
+        const cause = !isHypo ? state.runbook?.runbook.known_causes?.find((c) => c.id === effect.target) : undefined;
         if (!isHypo && !cause) return dispatch({ type: 'message', text: `${effect.target} is not a hypothesis seq or a known cause id`, tone: 'error' });
         return record(() => store.append({ type: 'hypothesis.judged', actor, data: { ...(isHypo ? { seq: n! } : { cause: cause!.id }), verdict: effect.verdict, reason: effect.reason } }), `${effect.target} ${effect.verdict}`);
       }

@@ -319,3 +319,18 @@ describe('oncall runbooks import', () => {
     expect(dry.stdout).toContain('id: from-stdin');
   });
 });
+
+describe('oncall judge', () => {
+  it('judges a runbook known cause by id, even an all-digit one', async () => {
+    const dir = join(t.dir, 'judge-rb');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'j.yaml'), 'id: j\ntitle: J\nsummary: S\nseverity: info\nsteps:\n  - {id: one, title: One, kind: check, command: [echo, "HTTP 404"]}\nknown_causes:\n  - {id: "404", title: Missing route, signals: [{step: one, output_matches: "404"}]}\n');
+    const jenv = { ONCALL_HOME: join(t.dir, 'judge-home') };
+    const id = (JSON.parse((await oncall(['--runbooks', dir, 'open', '--runbook', 'j', '--json'], jenv)).stdout) as { id: string }).id;
+    const r = await oncall(['judge', '404', 'refuted', '--reason', 'the route exists', '--incident', id], jenv);
+    expect(r.exitCode).toBe(0);
+    const last = (await oncall(['log', '--incident', id, '--json'], jenv)).stdout.trim().split('\n').pop()!;
+    expect(JSON.parse(last)).toMatchObject({ type: 'hypothesis.judged', data: { cause: '404', verdict: 'refuted' } });
+    expect((await oncall(['judge', '77', 'supported', '--reason', 'x', '--incident', id], jenv)).exitCode).toBe(4);
+  });
+});

@@ -24,6 +24,8 @@ export function StepDetail({ state, step, running, scroll, width, height, now, c
   const cmd = shownCommand(step, state.params);
   if (cmd) for (const l of wrap(`$ ${cmd}${step.shell ? '   (sh -c)' : ''}`, width, 3)) head.push({ text: l, color: 'cyan' });
   if (st?.status === 'failed' || st?.status === 'skipped') head.push({ text: truncate(`${st.status}: ${st.reason ?? ''}`, width), color: st.status === 'failed' ? 'red' : 'gray' });
+  // Started in the log, but not by this screen: another terminal runs it, or its writer died mid-run.
+  if (st?.status === 'running' && !(running && running.stepId === step.id)) head.push({ text: truncate(`started at #${st.seq ?? '?'} with no result recorded: another terminal is running it, or that run was interrupted (r runs it again)`, width), color: 'yellow' });
   const flow = [step.next ? `next: ${step.next}` : '', step.on_fail ? `on fail: ${step.on_fail}` : ''].filter(Boolean).join('  ');
   const instrRoom = Math.max(2, Math.floor((height - head.length) * 0.4));
   const instructions = step.instructions ? wrap(reflow(step.instructions.trim()), width, instrRoom) : [];
