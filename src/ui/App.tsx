@@ -282,9 +282,9 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
     <Box flexDirection="column" width={cols} height={rows - 1}>
       <Header state={incident} now={now} width={cols} color={color} />
       <Box height={bodyH}>
-        <StepList state={incident} selected={ui.selected} width={leftW} height={bodyH} color={color} />
-        <Box width={1} height={bodyH}><Text dimColor>{'│\n'.repeat(bodyH).trimEnd()}</Text></Box>
-        {ui.mode.kind === 'help' ? <Help width={rightW} />
+        {ui.mode.kind === 'help' ? null : <StepList state={incident} selected={ui.selected} width={leftW} height={bodyH} color={color} />}
+        {ui.mode.kind === 'help' ? null : <Box width={1} height={bodyH}><Text dimColor>{'│\n'.repeat(bodyH).trimEnd()}</Text></Box>}
+        {ui.mode.kind === 'help' ? <Help width={cols} />
           : ui.mode.kind === 'confirm' ? <Confirm confirm={ui.mode.confirm} width={rightW} height={bodyH} color={color} />
           : <StepDetail state={incident} step={selectedStep} running={ui.running} scroll={ui.scroll} width={rightW} height={bodyH} now={now} color={color} />}
       </Box>

@@ -192,9 +192,9 @@ describe('incident screen', () => {
     await s.press('h');
     await s.see('hypotheses are not set up');
     await s.press('?');
-    await s.see('Every action is written to the incident log');
+    await s.see('Everything is written to the log');
     await s.press('x');
-    await s.until((f) => !f.includes('Every action is written'), 'help closed');
+    await s.until((f) => !f.includes('Everything is written to the log'), 'help closed');
   });
 
   it('h asks in the background, a second h does not ask again, and the checked answer appears; v judges it', async () => {
