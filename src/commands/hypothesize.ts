@@ -1,6 +1,7 @@
 import { ExitError, UserError, type ExitCodeName } from '../errors.js';
 import { hypothesize as request, type HypothesizeResult, type Status } from '../hypotheses/run.js';
 import { hypothesisSettings as settingsFrom } from '../hypotheses/settings.js';
+import { describeEvidence } from '../runbook/known-causes.js';
 import { operator, print, printJson, type Context } from './context.js';
 import { openTarget } from './incident-store.js';
 import { loadIncident } from '../incident/incidents.js';
@@ -117,7 +118,7 @@ export async function hypothesize(ctx: Context, opts: HypothesizeOptions): Promi
 function printHuman(ctx: Context, r: HypothesizeResult): void {
   if (r.knownCauses.length) {
     print(ctx, 'Known causes (runbook, matched deterministically):');
-    for (const k of r.knownCauses) print(ctx, `  ▸ ${k.cause.title} — ${k.evidence.map((e) => (e.line !== undefined ? `${e.step} #${e.seq}: "${e.line}"` : `${e.step} ${e.outcome}`)).join('; ')}`);
+    for (const k of r.knownCauses) print(ctx, `  ▸ ${k.cause.title} — ${describeEvidence(k)}`);
     print(ctx);
   }
   if (!r.hypotheses.length) return;

@@ -213,3 +213,28 @@ function apply(s: IncidentState, e: StoredEvent): void {
 export function notesOfKind(s: IncidentState, kind: NoteKind): IncidentState['notes'] {
   return s.notes.filter((n) => n.kind === kind);
 }
+
+/** The latest verdict on a hypothesis (by seq) or a known cause (by id). */
+export function latestVerdict(s: IncidentState, m: { seq?: number; cause?: string }): IncidentState['judgments'][number] | undefined {
+  for (let i = s.judgments.length - 1; i >= 0; i--) {
+    const x = s.judgments[i]!;
+    if ((m.seq !== undefined && x.target === m.seq) || (m.cause !== undefined && x.cause === m.cause)) return x;
+  }
+  return undefined;
+}
+
+export type JudgeTarget = { seq: number } | { cause: string } | { notHypothesis: number } | { unknown: string };
+
+/**
+ * What "judge X" refers to: the seq of a human or model hypothesis (`15`, `#15`), else a known
+ * cause id (which may be all digits when no hypothesis has that seq).
+ */
+export function judgeTarget(s: IncidentState, target: string): JudgeTarget {
+  const n = /^#?(\d+)$/.exec(target);
+  const seq = n ? Number(n[1]) : undefined;
+  const isHypothesis = seq !== undefined && (s.notes.some((x) => x.seq === seq && x.kind === 'hypothesis') || s.hypotheses.some((x) => x.seq === seq));
+  if (isHypothesis) return { seq: seq! };
+  const cause = s.runbook?.runbook.known_causes?.find((c) => c.id === target);
+  if (cause) return { cause: cause.id };
+  return seq !== undefined ? { notHypothesis: seq } : { unknown: target };
+}

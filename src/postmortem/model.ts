@@ -4,7 +4,7 @@
  * Facts come from the log; analysis sections come only from human notes of the matching kind.
  */
 import type { Actor, NoteKind, StoredEvent } from '../incident/events.js';
-import type { IncidentState } from '../incident/replay.js';
+import { latestVerdict, type IncidentState } from '../incident/replay.js';
 import { describeEvent } from '../incident/format.js';
 import { matchKnownCauses } from '../runbook/known-causes.js';
 import { redactInPlace } from '../redact/index.js';
@@ -153,7 +153,7 @@ export function buildPostmortem(state: IncidentState, events: readonly StoredEve
   }
 
   const judged = (m: { seq?: number; cause?: string }) => {
-    const j = [...state.judgments].reverse().find((x) => (m.seq !== undefined && x.target === m.seq) || (m.cause !== undefined && x.cause === m.cause));
+    const j = latestVerdict(state, m);
     return j ? { verdict: j.verdict, reason: j.reason } : { verdict: 'not judged', reason: '' };
   };
   const hypotheses: HypothesisRow[] = [

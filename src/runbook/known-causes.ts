@@ -16,6 +16,11 @@ export interface CauseMatch {
   evidence: Evidence[];
 }
 
+/** `disk #14: "/dev/sda1 … 96% /"; flag failed`: what made a cause match, for people. */
+export function describeEvidence(m: CauseMatch): string {
+  return m.evidence.map((e) => (e.line !== undefined ? `${e.step} #${e.seq}: "${e.line}"` : `${e.step} ${e.outcome}`)).join('; ');
+}
+
 /** Known causes whose every signal holds, in runbook order. */
 export function matchKnownCauses(state: IncidentState): CauseMatch[] {
   const rb = state.runbook?.runbook;

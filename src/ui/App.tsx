@@ -6,6 +6,7 @@ import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { Actor } from '../incident/events.js';
 import type { LogFollower } from '../incident/follow.js';
+import { judgeTarget } from '../incident/replay.js';
 import type { IncidentStore } from '../incident/store.js';
 import { matchKnownCauses } from '../runbook/known-causes.js';
 import { shellQuote } from '../runbook/render.js';
@@ -237,11 +238,9 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
       case 'my-hypothesis':
         return record(() => store.append({ type: 'note.added', actor, data: { text: effect.text, kind: 'hypothesis' } }), 'your hypothesis is recorded');
       case 'judge': {
-        const n = /^\d+$/.test(effect.target) ? Number(effect.target) : undefined;
-        const isHypo = n !== undefined && (state.hypotheses.some((h) => h.seq === n) || state.notes.some((x) => x.seq === n && x.kind === 'hypothesis'));
-        const cause = !isHypo ? state.runbook?.runbook.known_causes?.find((c) => c.id === effect.target) : undefined;
-        if (!isHypo && !cause) return dispatch({ type: 'message', text: `${effect.target} is not a hypothesis seq or a known cause id`, tone: 'error' });
-        return record(() => store.append({ type: 'hypothesis.judged', actor, data: { ...(isHypo ? { seq: n! } : { cause: cause!.id }), verdict: effect.verdict, reason: effect.reason } }), `${effect.target} ${effect.verdict}`);
+        const found = judgeTarget(state, effect.target);
+        if ('notHypothesis' in found || 'unknown' in found) return dispatch({ type: 'message', text: `${effect.target} is not a hypothesis seq or a known cause id`, tone: 'error' });
+        return record(() => store.append({ type: 'hypothesis.judged', actor, data: { ...found, verdict: effect.verdict, reason: effect.reason } }), `${effect.target} ${effect.verdict}`);
       }
       case 'cancel-run':
         abortRef.current?.abort();

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
-import type { IncidentState } from '../../incident/replay.js';
-import type { CauseMatch } from '../../runbook/known-causes.js';
+import { latestVerdict, type IncidentState } from '../../incident/replay.js';
+import { describeEvidence, type CauseMatch } from '../../runbook/known-causes.js';
 import type { HypoView } from '../state.js';
 import { truncate } from '../view.js';
 
@@ -16,13 +16,13 @@ export function hypothesisLines(state: IncidentState, matches: CauseMatch[], hyp
   const lines: Line[] = [];
   const hasCauses = (state.runbook?.runbook.known_causes?.length ?? 0) > 0;
   const verdict = (m: { seq?: number; cause?: string }) => {
-    const j = [...state.judgments].reverse().find((x) => (m.seq !== undefined && x.target === m.seq) || (m.cause !== undefined && x.cause === m.cause));
+    const j = latestVerdict(state, m);
     return j ? ` — ${j.verdict} by ${j.actor.name}` : '';
   };
   if (matches.length === 0) lines.push({ text: hasCauses ? 'Known causes (runbook): none matches what has been recorded so far.' : 'Known causes (runbook): this runbook lists none.' });
   else {
     lines.push({ text: `Known causes (runbook): ${matches.length} match${matches.length === 1 ? 'es' : ''}`, bold: true });
-    for (const m of matches) lines.push({ text: `▸ ${m.cause.title} — ${m.evidence.map((e) => (e.line !== undefined ? `${e.step} #${e.seq}: "${e.line}"` : `${e.step} ${e.outcome}`)).join('; ')}${verdict({ cause: m.cause.id })}`, color: 'magenta' });
+    for (const m of matches) lines.push({ text: `▸ ${m.cause.title} — ${describeEvidence(m)}${verdict({ cause: m.cause.id })}`, color: 'magenta' });
   }
   const lastReq = state.hypotheses.length ? Math.max(...state.hypotheses.map((h) => h.request_seq ?? 0)) : undefined;
   const latest = state.hypotheses.filter((h) => (h.request_seq ?? 0) === lastReq);
