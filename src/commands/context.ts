@@ -47,10 +47,6 @@ export function printJson(ctx: Context, value: unknown): void {
   ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-export function warn(ctx: Context, text: string): void {
-  ctx.stderr.write(`warning: ${text}\n`);
-}
-
 /** --operator, else ONCALL_OPERATOR, else the config, else the OS user. */
 export async function operator(ctx: Context, flag?: string): Promise<Actor> {
   let name = flag || ctx.env.ONCALL_OPERATOR || (await ctx.config()).operator;

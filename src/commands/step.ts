@@ -40,9 +40,8 @@ export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & 
       if (def.secret) secrets[name] = value;
     }
     const actor = await operator(ctx, opts.operator);
-    const p0 = prepareStep(t.state, stepId, { cwd: ctx.cwd, secrets: { ...given }, defaultTimeoutMs: config.default_timeout !== undefined ? durationMs(config.default_timeout) : DEFAULT_TIMEOUT_MS });
-    if (p0.ok && opts.yes) for (const [name, value] of Object.entries(given)) if (!secrets[name] && t.state.params[name] !== value) t.store.append({ type: 'parameter.set', actor, data: { name, value } });
-    const p = p0;
+    const p = prepareStep(t.state, stepId, { cwd: ctx.cwd, secrets: { ...given }, defaultTimeoutMs: config.default_timeout !== undefined ? durationMs(config.default_timeout) : DEFAULT_TIMEOUT_MS });
+    if (p.ok && opts.yes) for (const [name, value] of Object.entries(given)) if (!secrets[name] && t.state.params[name] !== value) t.store.append({ type: 'parameter.set', actor, data: { name, value } });
     if (!p.ok) {
       if (p.reason === 'missing-params') throw new UserError(`step ${stepId} needs parameter${p.missing.length > 1 ? 's' : ''} ${p.missing.map((m) => m.name).join(', ')}`, { code: 'usage', hint: `add ${p.missing.map((m) => `--param ${m.name}=VALUE`).join(' ')}` });
       if (p.reason === 'bad-param') throw new UserError(`parameter ${p.param.name}=${JSON.stringify(p.value)} does not match ${p.param.pattern}`, { code: 'invalidInput' });

@@ -10,14 +10,13 @@ import type { IncidentStore } from '../incident/store.js';
 import { matchKnownCauses, type CauseMatch } from '../runbook/known-causes.js';
 import { answerJsonSchema, parseAnswer } from './answer.js';
 import { OllamaClient, OllamaFault, type Deadlines } from './client.js';
-import { buildContext, estimateTokens } from './context.js';
+import { buildContext } from './context.js';
 import { checkCites, type CheckedCite, type Grounding } from './grounding.js';
 import type { OllamaHost } from './host.js';
 import { sanitize } from '../util/sanitize.js';
 
 export type Status = 'ok' | 'empty' | 'unavailable' | 'model_missing' | 'timeout' | 'malformed' | 'error';
 
-export { DEFAULT_MODEL } from './settings.js';
 export const DEFAULT_NUM_CTX = 8192;
 /** Room kept for the answer inside num_ctx. */
 const ANSWER_TOKENS = 1024;
@@ -162,4 +161,3 @@ export async function* hypothesize(i: HypothesizeInput): AsyncGenerator<Progress
   return { ...base, digest: info.digest, omitted: ctx.omitted, status, detail, hypotheses: checked, requestSeq };
 }
 
-export { estimateTokens };

@@ -1,7 +1,7 @@
 /** Where and how to ask, from flags, environment and config. Light: no zod, no client. */
 import type { Config } from '../config.js';
 import { UserError } from '../errors.js';
-import { durationMs } from '../runbook/template.js';
+import { durationMs, MAX_TIMEOUT_MS } from '../runbook/template.js';
 import type { Env } from '../util/paths.js';
 import type { Deadlines } from './client.js';
 import { resolveOllamaHost, type OllamaHost } from './host.js';
@@ -24,7 +24,7 @@ export function hypothesisSettings(env: Env, config: Config, flags: { model?: st
     totalMs = Math.round(Number(flags.timeout) * 1000);
   }
   // setTimeout fires at once past 2^31-1 ms: longer deadlines are refused, not silently broken.
-  if (totalMs < 1 || totalMs > 2 ** 31 - 1) throw new UserError(`the hypotheses timeout (${totalMs / 1000} s) is out of range`, { code: 'usage', hint: 'use at most 24 days, e.g. --timeout 120' });
+  if (totalMs < 1 || totalMs > MAX_TIMEOUT_MS) throw new UserError(`the hypotheses timeout (${totalMs / 1000} s) is out of range`, { code: 'usage', hint: 'use at most 24 days, e.g. --timeout 120' });
   const firstMs = Math.min(totalMs, h.first_token_timeout !== undefined ? durationMs(h.first_token_timeout) : 90_000);
   return {
     host: resolveOllamaHost(env.OLLAMA_HOST),

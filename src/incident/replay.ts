@@ -82,6 +82,14 @@ function step(s: IncidentState, id: string): StepState {
   return (s.steps[id] ??= { status: 'pending', runs: 0 });
 }
 
+function setStep(s: IncidentState, id: string, status: StepStatus, seq: number, reason?: string): void {
+  const st = step(s, id);
+  st.status = status;
+  st.seq = seq;
+  if (reason === undefined) delete st.reason;
+  else st.reason = reason;
+}
+
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isOut = (v: unknown) => isObj(v) && isStr(v.text) && typeof v.bytes === 'number';
@@ -136,30 +144,18 @@ function apply(s: IncidentState, e: StoredEvent): void {
       for (const st of d.runbook.steps) step(s, st.id);
       break;
     }
-    case 'step.started': {
-      const st = step(s, (e.data as EventDataMap['step.started']).step);
-      st.status = 'running';
-      delete st.reason;
-      st.seq = e.seq;
+    case 'step.started':
+      setStep(s, (e.data as EventDataMap['step.started']).step, 'running', e.seq);
       break;
-    }
-    case 'step.completed': {
-      const st = step(s, (e.data as EventDataMap['step.completed']).step);
-      st.status = 'done';
-      delete st.reason;
-      st.seq = e.seq;
+    case 'step.completed':
+      setStep(s, (e.data as EventDataMap['step.completed']).step, 'done', e.seq);
       break;
-    }
-    case 'step.skipped': {
-      const d = e.data as EventDataMap['step.skipped'];
-      Object.assign(step(s, d.step), { status: 'skipped', reason: d.reason, seq: e.seq });
+    case 'step.skipped':
+      setStep(s, (e.data as EventDataMap['step.skipped']).step, 'skipped', e.seq, (e.data as EventDataMap['step.skipped']).reason);
       break;
-    }
-    case 'step.failed': {
-      const d = e.data as EventDataMap['step.failed'];
-      Object.assign(step(s, d.step), { status: 'failed', reason: d.reason, seq: e.seq });
+    case 'step.failed':
+      setStep(s, (e.data as EventDataMap['step.failed']).step, 'failed', e.seq, (e.data as EventDataMap['step.failed']).reason);
       break;
-    }
     case 'command.ran': {
       const d = e.data as EventDataMap['command.ran'];
       s.commands.push({ ...d, ...at });

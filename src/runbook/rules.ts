@@ -1,9 +1,6 @@
 /** Cross-field rules that JSON Schema cannot state. Pure; returns every violation. */
 import type { Runbook } from './schema.js';
-import { durationMs, envNameFor, isReservedEnv, placeholdersIn } from './template.js';
-
-/** setTimeout's limit: longer values fire at once. */
-export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+import { durationMs, envNameFor, isReservedEnv, MAX_TIMEOUT_MS, placeholdersIn } from './template.js';
 
 import type { RuleViolation } from '../util/strict-yaml.js';
 

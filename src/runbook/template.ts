@@ -26,6 +26,9 @@ export function fillArgv(argv: readonly string[], values: Readonly<Record<string
   }));
 }
 
+/** setTimeout's limit: a longer delay fires at once, so longer timeouts are refused everywhere. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** Parses `30`, `30s`, `5m`, `1h`, `250ms` into milliseconds. */
 export function durationMs(d: number | string): number {
   if (typeof d === 'number') return d * 1000;
