@@ -1,5 +1,5 @@
 /** Opening the store and state of the incident a command acts on. */
-import { loadIncident, resolveIncidentId, type LoadedIncident } from '../incident/incidents.js';
+import { loadIncident, resolveIncident, type LoadedIncident } from '../incident/incidents.js';
 import { IncidentStore } from '../incident/store.js';
 import type { Context } from './context.js';
 
@@ -8,7 +8,8 @@ export interface Target extends LoadedIncident {
 }
 
 export function openTarget(ctx: Context, wanted: string | undefined): Target {
-  const id = resolveIncidentId(ctx.home, wanted);
-  const loaded = loadIncident(ctx.home, id);
+  // Finding the most recent open incident already read its log: read it once.
+  const found = resolveIncident(ctx.home, wanted);
+  const loaded = found.loaded ?? loadIncident(ctx.home, found.id);
   return { ...loaded, store: new IncidentStore(loaded.path, ctx.clock) };
 }

@@ -65,18 +65,23 @@ export function loadIncident(home: string, id: string, opts: { sha256?: boolean 
  * Without one, the most recent incident that is not resolved (or the most recent of all, with anyStatus).
  */
 export function resolveIncidentId(home: string, wanted: string | undefined, opts: { anyStatus?: boolean } = {}): string {
+  return resolveIncident(home, wanted, opts).id;
+}
+
+/** As resolveIncidentId; when finding the most recent open incident meant reading it, that read is returned too. */
+export function resolveIncident(home: string, wanted: string | undefined, opts: { anyStatus?: boolean } = {}): { id: string; loaded?: LoadedIncident } {
   const ids = listIncidentIds(home);
   if (wanted) {
-    if (ids.includes(wanted)) return wanted;
+    if (ids.includes(wanted)) return { id: wanted };
     const hits = ids.filter((id) => id.startsWith(wanted) || id.endsWith(`-${wanted}`));
-    if (hits.length === 1) return hits[0]!;
+    if (hits.length === 1) return { id: hits[0]! };
     if (hits.length > 1) throw new UserError(`incident "${wanted}" is ambiguous: ${hits.slice(0, 5).join(', ')}${hits.length > 5 ? ', ...' : ''}`, { code: 'usage', hint: 'type more of the id' });
     throw new UserError(`no incident "${wanted}"`, { code: 'notFound', hint: 'list them with `oncall incidents`' });
   }
-  if (opts.anyStatus && ids[0]) return ids[0];
+  if (opts.anyStatus && ids[0]) return { id: ids[0] };
   for (const id of ids) {
-    const { state } = loadIncident(home, id);
-    if (state.status !== 'resolved') return id;
+    const loaded = loadIncident(home, id);
+    if (loaded.state.status !== 'resolved') return { id, loaded };
   }
   throw new UserError(opts.anyStatus ? 'no incidents yet' : 'no open incident', { code: 'notFound', hint: 'open one with `oncall open`, or name one with --incident ID' });
 }
