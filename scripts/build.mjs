@@ -25,6 +25,8 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
+  // Ink's CI mode (last frame only) must not blank a real terminal: see scripts/not-ci.mjs.
+  alias: { 'is-in-ci': './scripts/not-ci.mjs' },
   // Production React: smaller, faster, no dev-only checks at 3 a.m.
   define: { __ONCALL_BUILD__: JSON.stringify(buildId), 'process.env.NODE_ENV': '"production"' },
 });

@@ -12,7 +12,8 @@ afterAll(async () => {
   await tmux.kill();
   t.cleanup();
 });
-const env = { ONCALL_HOME: join(t.dir, 'home'), ONCALL_OPERATOR: 'alice', XDG_CONFIG_HOME: t.dir, XDG_CACHE_HOME: t.dir };
+// CI=true as CI runners set it: ink would otherwise paint only the last frame, a blank screen.
+const env = { ONCALL_HOME: join(t.dir, 'home'), ONCALL_OPERATOR: 'alice', XDG_CONFIG_HOME: t.dir, XDG_CACHE_HOME: t.dir, CI: 'true' };
 
 describe('oncall start in a real terminal', () => {
   it('walks the demo: run with r y, skip with a reason, note, quit, resume', async () => {
