@@ -10,6 +10,24 @@ const hash = createHash('sha256');
 for (const f of readdirSync('src', { recursive: true }).map(String).sort()) if (/\.tsx?$/.test(f)) hash.update(f).update(readFileSync(join('src', f)));
 const buildId = hash.digest('hex').slice(0, 16);
 
+// yaml reads process.env.LOG_TOKENS for every token and LOG_STREAM for every document, its
+// debug switches. Each read is a getenv through C++: a third of parsing a runbook. They are
+// folded to false here; the build fails if a yaml upgrade moves them, so this is seen.
+const yamlDebugOff = {
+  name: 'yaml-debug-off',
+  setup(b) {
+    const seen = new Set();
+    b.onLoad({ filter: /[\\/]node_modules[\\/]yaml[\\/]dist[\\/](parse[\\/]parser|compose[\\/]composer)\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const out = src.replace(/\bnode_process\.env\.LOG_(TOKENS|STREAM)\b/g, (_, name) => (seen.add(name), 'false'));
+      return { contents: out, loader: 'js' };
+    });
+    b.onEnd((r) => {
+      if (r.errors.length === 0 && seen.size !== 2) throw new Error(`yaml-debug-off: expected LOG_TOKENS and LOG_STREAM in yaml's sources, found ${[...seen].join(', ') || 'neither'}`);
+    });
+  },
+};
+
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/cli.ts' },
@@ -27,6 +45,7 @@ await build({
   logLevel: 'warning',
   // Ink's CI mode (last frame only) must not blank a real terminal: see scripts/not-ci.mjs.
   alias: { 'is-in-ci': './scripts/not-ci.mjs' },
+  plugins: [yamlDebugOff],
   // Production React: smaller, faster, no dev-only checks at 3 a.m.
   define: { __ONCALL_BUILD__: JSON.stringify(buildId), 'process.env.NODE_ENV': '"production"' },
 });
