@@ -4,9 +4,9 @@ import { UserError } from '../errors.js';
 import { loadIncident, resolveIncidentId } from '../incident/incidents.js';
 import { verifyEvents } from '../incident/reader.js';
 import { IncidentStore } from '../incident/store.js';
-import { renderMarkdown } from '../postmortem/markdown.js';
+import { renderMarkdownParts } from '../postmortem/markdown.js';
 import { buildPostmortem } from '../postmortem/model.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { AtomicFile } from '../util/atomic-write.js';
 import { operator, type Context } from './context.js';
 
 export interface ExportOptions {
@@ -43,14 +43,26 @@ export async function exportPostmortem(ctx: Context, opts: ExportOptions): Promi
     if (!v.ok) throw new UserError(`not exported as final: the log fails verification at seq ${v.seq} (${v.reason})`, { code: 'logCorrupt', hint: 'run `oncall log verify`; a draft export still works' });
     if (pm.missing.length) throw new UserError(`not exported as final: ${pm.missing.join(', ')} ${pm.missing.length === 1 ? 'is' : 'are'} empty`, { code: 'conflict', hint: `write them with oncall note --kind summary|impact|root-cause|action "..." (--incident ${id.slice(-4)})` });
   }
-  const doc = format === 'json' ? `${JSON.stringify(pm, null, 2)}\n` : renderMarkdown(pm);
   const out = opts.out ? resolve(ctx.cwd, opts.out) : undefined;
-  if (out) writeFileAtomic(out, doc);
-  else ctx.stdout.write(doc);
+  // Markdown goes out in parts as it is rendered, so a long timeline is never held twice.
+  const parts = format === 'json' ? [`${JSON.stringify(pm, null, 2)}\n`] : renderMarkdownParts(pm);
+  const docHash = createHash('sha256');
+  const file = out ? new AtomicFile(out) : undefined;
+  try {
+    for (const part of parts) {
+      docHash.update(part);
+      if (file) file.write(part);
+      else ctx.stdout.write(part);
+    }
+    file?.commit();
+  } catch (err) {
+    file?.abort();
+    throw err;
+  }
   if (opts.final) {
     const store = new IncidentStore(path, ctx.clock);
     try {
-      const e = store.append({ type: 'postmortem.exported', actor: await operator(ctx, opts.operator), data: { format, head: v.head, log_sha256: logSha, document_sha256: createHash('sha256').update(doc).digest('hex'), events: v.count, ...(out ? { out } : {}) } });
+      const e = store.append({ type: 'postmortem.exported', actor: await operator(ctx, opts.operator), data: { format, head: v.head, log_sha256: logSha, document_sha256: docHash.digest('hex'), events: v.count, ...(out ? { out } : {}) } });
       ctx.stderr.write(`final postmortem recorded as #${e.seq}; log head ${v.head}, log sha256 ${logSha}\n`);
     } finally {
       store.close();

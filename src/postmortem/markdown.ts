@@ -89,7 +89,23 @@ function section(entries: Entry[], key: string): string[] {
 }
 
 export function renderMarkdown(pm: Postmortem): string {
+  return [...renderMarkdownParts(pm)].join('');
+}
+
+// Lines gathered before a part is handed out: big enough to keep writes few, small enough
+// that a 100,000-event timeline is never held whole as lines and as a document at once.
+const PART_LINES = 2000;
+
+/** The same document as renderMarkdown, in parts to write (or hash) as they come. */
+export function* renderMarkdownParts(pm: Postmortem): Generator<string> {
   const L: string[] = [];
+  // Parts end with the newline that joins them to the next: their concatenation is L.join('\n').
+  const full = () => L.length >= PART_LINES;
+  const take = () => {
+    const part = `${L.join('\n')}\n`;
+    L.length = 0;
+    return part;
+  };
   const f = pm.facts;
   L.push(`# Postmortem: ${md(pm.incident.title || 'Untitled incident')}`, '');
   L.push(`**Incident:** ${pm.incident.id} · severity ${md(pm.incident.severity)} · ${pm.incident.status}  `);
@@ -140,6 +156,7 @@ export function renderMarkdown(pm: Postmortem): string {
       alertDone = true;
     }
     emit(t.ts, `#${t.seq} ${t.actor.kind}: ${md(t.actor.name)} — ${t.marker ? `**${t.marker}** ` : ''}${md(t.text)}`);
+    if (full()) yield take();
   }
   if (!alertDone) emit(f.alert!.started_at, `(alert) — **ALERT FIRED** ${md(f.alert!.name)}`);
 
@@ -164,7 +181,10 @@ export function renderMarkdown(pm: Postmortem): string {
   if (f.commands.length === 0) L.push('None.');
   else {
     L.push('| Ref | Time | Step | Command | Result | Duration |', '| --- | --- | --- | --- | --- | --- |');
-    for (const c of f.commands) L.push(`| #${c.seq} | ${hhmmss(c.ts)} | ${c.step ? codeSpan(c.step) : 'typed'} | ${codeSpan(c.argv.map(shellQuote).join(' ')).replace(/\|/g, '\\|')} | ${c.result} | ${c.duration_ms} ms |`);
+    for (const c of f.commands) {
+      L.push(`| #${c.seq} | ${hhmmss(c.ts)} | ${c.step ? codeSpan(c.step) : 'typed'} | ${codeSpan(c.argv.map(shellQuote).join(' ')).replace(/\|/g, '\\|')} | ${c.result} | ${c.duration_ms} ms |`);
+      if (full()) yield take();
+    }
   }
   L.push('', '### Hypotheses', '', '_Model hypotheses are suggestions; they never fill the sections above. Grounding is the tool\'s check of their citations against the log._', '');
   if (pm.hypotheses.length === 0) L.push('None recorded.');
@@ -179,5 +199,5 @@ export function renderMarkdown(pm: Postmortem): string {
   L.push(`- Log file sha256: ${codeSpan(g.log_sha256)}`);
   L.push(`- Torn lines skipped: ${g.torn_lines.length}${g.torn_lines.length ? ` (${g.torn_lines.map((t) => `line ${t.line}, ${t.bytes} bytes`).join('; ')})` : ''}`);
   L.push('', '_Keep the head hash and file sha256 with this document: `oncall log verify` on the same log prints the same values._', '');
-  return L.join('\n');
+  yield L.join('\n');
 }

@@ -1,7 +1,7 @@
 // Disk trouble on a real (small) file system: a full disk and a read-only one. Needs root to
 // mount a tmpfs; without it the test says why it skips.
 import { execa } from 'execa';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLogFile, verifyEvents } from '../../src/incident/reader.js';
@@ -52,6 +52,14 @@ describe('disk trouble', () => {
     expect(ok.filter((n) => !present.has(n))).toEqual([]);
     expect(verifyEvents(events).ok).toBe(true);
     console.log(`disk full after ${ok.length} notes: ${failure.trim()}`);
+
+    // A postmortem written in parts to the full disk: one line, exit 6, no temp file left.
+    const out = join(mnt, 'pm.md');
+    const pm = await oncall(['export-postmortem', '--incident', id, '--out', out], env);
+    expect(pm.exitCode).toBe(6);
+    expect(pm.stderr.trim().split('\n')).toHaveLength(1);
+    expect(pm.stderr).toMatch(/^error: cannot write .*pm\.md: ENOSPC/);
+    expect(readdirSync(mnt).filter((f) => f.includes('pm.md'))).toEqual([]);
   });
 
   it('a read-only data home: one clear line (exit 6), and reading still works', async (ctx) => {

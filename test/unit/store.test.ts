@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -86,6 +87,29 @@ describe('incident store', () => {
     expect(b.torn).toHaveLength(1);
     expect(b.events).toEqual(a.events);
     expect(a.events).toHaveLength(20);
+  });
+
+  it('reads a log in chunks exactly as whole: same records, torn lines, offsets and sha256, whatever the chunk size', () => {
+    const { path } = freshLog();
+    const s = new IncidentStore(path);
+    // Multi-byte text, so chunk edges fall inside characters as well as inside records.
+    for (let i = 1; i <= 12; i++) s.append({ type: 'note.added', actor: alice, data: { text: `n${i} café 😀 ${'x'.repeat(i * 7)}` } });
+    const clean = fs.readFileSync(path);
+    const damaged: [string, Buffer][] = [
+      ['intact', clean],
+      ['torn tail', Buffer.concat([clean, Buffer.from('\n{"seq":13,"id":"x","ts')])],
+      ['garbage in the middle', Buffer.concat([clean.subarray(0, 400), Buffer.from('\nnot json\n'), clean.subarray(400)])],
+      ['CRLF', Buffer.from(clean.toString('utf8').replace(/\n/g, '\r\n'))],
+      ['NUL tail', Buffer.concat([clean, Buffer.alloc(300)])],
+      ['no final newline', clean.subarray(0, clean.length - 1)],
+      ['empty', Buffer.alloc(0)],
+    ];
+    for (const [name, bytes] of damaged) {
+      fs.writeFileSync(path, bytes);
+      const whole = readLogFile(path, { sha256: true });
+      expect(whole.sha256, name).toBe(createHash('sha256').update(bytes).digest('hex'));
+      for (const chunkBytes of [1, 3, 7, 64, 4096]) expect(readLogFile(path, { sha256: true, chunkBytes }), `${name}, ${chunkBytes}-byte chunks`).toEqual(whole);
+    }
   });
 
   it('names the first bad seq when a line was edited, removed, reordered or duplicated', () => {
