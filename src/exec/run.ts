@@ -3,7 +3,7 @@
  * stdin closed, its own process group so a timeout or cancel kills grandchildren too
  * (SIGTERM, then SIGKILL), output captured within fixed bounds, sanitised and redacted.
  */
-import { execa } from 'execa';
+import type * as Execa from 'execa';
 import { redact } from '../redact/index.js';
 import { HeadTail } from './capture.js';
 import { sanitize } from '../util/sanitize.js';
@@ -68,8 +68,19 @@ export function cleanOutput(text: string, maskValues: readonly string[] = []): s
   return redact(out);
 }
 
+// execa and its dependencies are a quarter of the screen's code. They load on first use, or
+// when the screen has painted and calls preloadExec: never before the first frame.
+let execaLoading: Promise<typeof Execa> | undefined;
+const loadExeca = () => (execaLoading ??= import('execa'));
+
+/** Starts loading the process runner in the background (a failure surfaces on first use). */
+export function preloadExec(): void {
+  loadExeca().catch(() => undefined);
+}
+
 /** Runs a command, yielding progress; the last event is always `finished`. Aborting `signal` cancels it. */
 export async function* runCommand(spec: RunSpec, signal?: AbortSignal): AsyncGenerator<ExecEvent> {
+  const { execa } = await loadExeca();
   const keep = spec.keepBytes ?? DEFAULT_KEEP;
   const out = new HeadTail(keep / 2, keep / 2);
   const err = new HeadTail(keep / 2, keep / 2);

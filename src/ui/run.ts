@@ -2,6 +2,7 @@
 import { render } from 'ink';
 import { createElement } from 'react';
 import type { Actor } from '../incident/events.js';
+import { preloadExec } from '../exec/run.js';
 import { LogFollower } from '../incident/follow.js';
 import type { IncidentState } from '../incident/replay.js';
 import type { IncidentStore } from '../incident/store.js';
@@ -42,6 +43,8 @@ export async function runIncidentScreen(o: ScreenOptions): Promise<IncidentState
   o.stdout.write('\u001b[?1049h\u001b[H');
   try {
     const app = render(createElement(App, { store: o.store, follower, actor: o.actor, cwd: o.cwd, defaultTimeoutMs: o.defaultTimeoutMs, color: o.color, ...(o.secrets ? { secrets: o.secrets } : {}), ...(o.hypotheses ? { hypotheses: o.hypotheses } : {}) }), { exitOnCtrlC: false, stdout: o.stdout, stdin: o.stdin, patchConsole: false });
+    // The first frame is out: load the process runner now, so the first command starts at once.
+    setTimeout(preloadExec, 0);
     await app.waitUntilExit();
   } finally {
     o.stdout.write('\u001b[?1049l');
