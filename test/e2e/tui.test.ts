@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readLogFile } from '../../src/incident/reader.js';
 import { listIncidentIds } from '../../src/incident/incidents.js';
-import { BIN, tempDir } from '../helpers/cli.js';
+import { BIN, oncall, tempDir } from '../helpers/cli.js';
 import { Tmux } from '../helpers/tmux.js';
 
 const t = tempDir();
@@ -77,5 +77,62 @@ describe('oncall start in a real terminal', () => {
       await again.kill();
     }
     expect(listIncidentIds(env.ONCALL_HOME)).toEqual([id]);
+  }, 60_000);
+
+  it('with no flags, a filterable picker offers open incidents and runbooks; Enter opens or resumes, Esc quits', async () => {
+    const home = join(t.dir, 'picker-home');
+    const penv = { ...env, ONCALL_HOME: home };
+    const first = (JSON.parse((await oncall(['open', '--title', 'Checkout slow', '--json'], penv)).stdout) as { id: string }).id;
+
+    // A new incident from a runbook: type to filter, Enter.
+    const a = new Tmux();
+    try {
+      await a.start(`node ${BIN} start`, { cols: 100, rows: 30, env: penv });
+      let screen = await a.waitFor('resume an open incident');
+      expect(screen).toMatch(/resume +\S+ +investigating · Checkout slow/);
+      expect(screen).toMatch(/new +demo +Demo: a slow local machine/);
+      expect(screen).toMatch(/new +tls-cert-expiring/);
+      await a.type('demo slow');
+      screen = await a.waitFor((s) => s.includes('filter: demo slow') && !s.includes('tls-cert-expiring'));
+      expect(screen).not.toContain('Checkout slow');
+      await a.keys('Enter');
+      // The incident screen's header (the picker also shows the runbook's title).
+      screen = await a.waitFor(/oncall \d{8}-\d{4}-\w{4} · Demo: a slow loca/);
+      expect(screen).toMatch(/›· +1 Load average/);
+      await a.keys('q');
+      await a.waitFor('[exited 0]');
+    } finally {
+      await a.kill();
+    }
+    const ids = listIncidentIds(home);
+    expect(ids).toHaveLength(2);
+
+    // Resume the first one by filtering on its title.
+    const b = new Tmux();
+    try {
+      await b.start(`node ${BIN} start`, { cols: 100, rows: 30, env: penv });
+      await b.waitFor('resume an open incident');
+      await b.type('checkout');
+      await b.waitFor((s) => s.includes('filter: checkout') && !s.includes('new    '));
+      await b.keys('Enter');
+      const screen = await b.waitFor(`oncall ${first}`);
+      expect(screen).toContain('Checkout slow');
+      await b.keys('q');
+      await b.waitFor(`Incident ${first} (investigating)`);
+    } finally {
+      await b.kill();
+    }
+
+    // Esc: nothing is opened.
+    const c = new Tmux();
+    try {
+      await c.start(`node ${BIN} start`, { cols: 100, rows: 30, env: penv });
+      await c.waitFor('resume an open incident');
+      await c.keys('Escape');
+      await c.waitFor('[exited 0]');
+    } finally {
+      await c.kill();
+    }
+    expect(listIncidentIds(home)).toEqual(ids);
   }, 60_000);
 });
