@@ -14,15 +14,15 @@ export async function status(ctx: Context, to: string, opts: StatusOptions): Pro
   if (!(STATUSES as readonly string[]).includes(to)) throw new UserError(`unknown status "${to}"`, { code: 'usage', hint: `use one of: ${STATUSES.join(', ')}` });
   const t = openTarget(ctx, opts.incident);
   try {
-    const from = t.state.status;
-    if (from === to) {
+    // Decided under the log's lock: another terminal may have changed it since we read the log.
+    const e = t.store.changeStatus(to as Status, await operator(ctx, opts.operator));
+    if (!e) {
       if (opts.json) printJson(ctx, { incident: t.id, status: to, changed: false });
       else print(ctx, `${t.id} is already ${to}`);
       return;
     }
-    const e = t.store.append({ type: 'status.changed', actor: await operator(ctx, opts.operator), data: { from, to: to as Status } });
     if (opts.json) printJson(ctx, { incident: t.id, status: to, changed: true, seq: e.seq });
-    else print(ctx, `${t.id} ${from} → ${to} #${e.seq}`);
+    else print(ctx, `${t.id} ${e.data.from} → ${to} #${e.seq}`);
   } finally {
     t.store.close();
   }

@@ -13,7 +13,7 @@ import { LogWriteError, UserError } from '../errors.js';
 import { redactDeep } from '../redact/index.js';
 import { sanitize } from '../util/sanitize.js';
 import { mapStrings } from '../util/map-strings.js';
-import { GENESIS, type EventType, type NewEvent, type StoredEvent } from './events.js';
+import { GENESIS, STATUSES, type Actor, type EventType, type NewEvent, type Status, type StoredEvent } from './events.js';
 import { hashEvent } from './hash.js';
 import { lockFd, unlockFd } from './lock.js';
 
@@ -103,7 +103,11 @@ interface Tail {
   offset: number;
   seq: number;
   hash: string;
+  /** The incident's status as of this record: status changes are decided against it, under the lock. */
+  status: Status;
 }
+
+const START: Tail = { offset: 0, seq: 0, hash: GENESIS, status: 'investigating' };
 
 export interface AppendOptions {
   /** Skip redaction of data.runbook: runbook text is trusted input, and masking it would break its commands. */
@@ -114,7 +118,7 @@ export interface AppendOptions {
 export class IncidentStore {
   readonly path: string;
   private fd: number;
-  private tail: Tail = { offset: 0, seq: 0, hash: GENESIS };
+  private tail: Tail = START;
   private broken: LogWriteError | null = null;
 
   constructor(path: string, private readonly clock: Clock = systemClock, private readonly fs: StoreFs = realFs) {
@@ -130,17 +134,35 @@ export class IncidentStore {
 
   /** Appends one event durably and returns it as stored. Throws LogWriteError; after one, the store refuses further appends. */
   append<T extends EventType>(event: NewEvent<T>, opts: AppendOptions = {}): StoredEvent<T> {
-    if (this.broken) throw this.broken;
+    // Cleaned and redacted before the lock is taken: other writers do not wait on the regexes.
     const data = redactData(event.data, opts);
+    return this.write(event.type, event.actor, () => data)!;
+  }
+
+  /**
+   * Records a status change. Its `from` is the status in the log at the moment of writing,
+   * read under the lock, so two operators changing it at once both record the truth; when the
+   * log already says `to`, nothing is written and undefined comes back.
+   */
+  changeStatus(to: Status, actor: Actor): StoredEvent<'status.changed'> | undefined {
+    return this.write('status.changed', actor, (tail) => (tail.status === to ? undefined : { from: tail.status, to }));
+  }
+
+  /** One durable append under the lock; `makeData` sees the log's tail and may decline (undefined). */
+  private write<T extends EventType>(type: T, actor: Actor, makeData: (tail: Tail) => NewEvent<T>['data'] | undefined): StoredEvent<T> | undefined {
+    if (this.broken) throw this.broken;
     (this.fs.lock ?? lockFd)(this.fd);
     try {
       const tail = this.readTail();
+      this.tail = tail;
+      const data = makeData(tail);
+      if (data === undefined) return undefined;
       const body: Omit<StoredEvent<T>, 'hash'> = {
         seq: tail.seq + 1,
         id: randomUUID(),
         ts: this.clock.now().toISOString(),
-        actor: event.actor,
-        type: event.type,
+        actor,
+        type,
         data,
         prev: tail.hash,
       };
@@ -161,7 +183,7 @@ export class IncidentStore {
         // After a failed fsync Linux may drop the dirty pages; a retry could falsely succeed.
         throw this.fail(`fsync of ${this.path} failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
-      this.tail = { offset: tail.offset + written, seq: body.seq, hash: stored.hash };
+      this.tail = next(tail, stored, tail.offset + written);
       return stored;
     } finally {
       try {
@@ -190,7 +212,7 @@ export class IncidentStore {
     const size = this.fs.fstatSync(this.fd).size;
     if (size === this.tail.offset) return this.tail;
     const from = size < this.tail.offset ? 0 : this.tail.offset;
-    let tail: Tail = from === 0 ? { offset: 0, seq: 0, hash: GENESIS } : { ...this.tail };
+    let tail: Tail = from === 0 ? START : { ...this.tail };
     const chunk = Buffer.allocUnsafe(Math.min(size - from, 4 * 1024 * 1024));
     let pos = from;
     let carry = '';
@@ -212,12 +234,19 @@ export class IncidentStore {
 function lastRecord(line: string, tail: Tail): Tail {
   if (line.length === 0 || line.charCodeAt(0) !== 123 /* { */) return tail;
   try {
-    const r = JSON.parse(line) as { seq?: unknown; hash?: unknown };
-    if (typeof r.seq === 'number' && typeof r.hash === 'string' && r.seq > tail.seq) return { offset: tail.offset, seq: r.seq, hash: r.hash };
+    const r = JSON.parse(line) as { seq?: unknown; hash?: unknown; type?: unknown; data?: { to?: unknown } };
+    if (typeof r.seq === 'number' && typeof r.hash === 'string' && r.seq > tail.seq) return next(tail, r as { seq: number; hash: string }, tail.offset);
   } catch {
     // a torn line: never acknowledged, so the chain continues from the record before it
   }
   return tail;
+}
+
+/** The tail after record `r`: its seq and hash, and the status it sets, if it sets one (as replay reads it). */
+function next(tail: Tail, r: { seq: number; hash: string; type?: unknown; data?: unknown }, offset: number): Tail {
+  const to = r.type === 'status.changed' ? (r.data as { to?: unknown } | null)?.to : undefined;
+  const status = (STATUSES as readonly unknown[]).includes(to) ? (to as Status) : tail.status;
+  return { offset, seq: r.seq, hash: r.hash, status };
 }
 
 /** Terminal escapes and invisible characters never enter the log (a note pasted with them could redraw the screen); then secrets are masked. */

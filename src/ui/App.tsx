@@ -184,8 +184,13 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
       case 'action':
         return record(() => store.append({ type: 'action.recorded', actor, data: { text: effect.text } }), 'action recorded');
       case 'status': {
-        if (state.status === effect.to) return dispatch({ type: 'message', text: `already ${effect.to}` });
-        return record(() => store.append({ type: 'status.changed', actor, data: { from: state.status, to: effect.to } }), `status: ${effect.to}`);
+        // The log decides (under its lock) whether this is a change: another terminal may have made it.
+        let changed = true;
+        record(() => {
+          changed = store.changeStatus(effect.to, actor) !== undefined;
+        }, `status: ${effect.to}`);
+        if (!changed) dispatch({ type: 'message', text: `already ${effect.to}` });
+        return;
       }
       case 'set-param': {
         const param = state.runbook?.runbook.parameters?.find((x) => x.name === effect.name);

@@ -112,6 +112,31 @@ describe('incident store', () => {
     }
   });
 
+  it('a status change is decided against the log under its lock, not against what a writer read earlier', () => {
+    const { path } = freshLog();
+    // Two terminals on one incident: each has its own open file (as two processes would).
+    const a = new IncidentStore(path);
+    const b = new IncidentStore(path);
+    const bob: Actor = { kind: 'human', name: 'bob' };
+    a.append({ type: 'note.added', actor: alice, data: { text: 'looking' } });
+    // a saw "investigating"; meanwhile b mitigates.
+    expect(b.changeStatus('mitigated', bob)?.data).toEqual({ from: 'investigating', to: 'mitigated' });
+    // a resolves: the record says from mitigated, the status the log had when a wrote.
+    expect(a.changeStatus('resolved', alice)?.data).toEqual({ from: 'mitigated', to: 'resolved' });
+    // b asks for resolved too: the log already says so, and nothing is written.
+    expect(b.changeStatus('resolved', bob)).toBeUndefined();
+    // A status change with a malformed target is not a status (replay skips it too).
+    fs.appendFileSync(path, `\n${JSON.stringify({ seq: 99, hash: 'x', type: 'status.changed', data: { to: 'gone' } })}\n`);
+    const c = new IncidentStore(path);
+    expect(c.changeStatus('investigating', bob)?.data).toEqual({ from: 'resolved', to: 'investigating' });
+    for (const s of [a, b, c]) s.close();
+    const { events } = readLogFile(path);
+    expect(events.filter((e) => e.type === 'status.changed').map((e) => e.data)).toEqual([
+      { from: 'investigating', to: 'mitigated' }, { from: 'mitigated', to: 'resolved' }, { from: 'resolved', to: 'investigating' },
+    ]);
+    expect(replay('x', events).status).toBe('investigating');
+  });
+
   it('names the first bad seq when a line was edited, removed, reordered or duplicated', () => {
     const { path } = freshLog();
     const s = new IncidentStore(path);
