@@ -122,12 +122,15 @@ export function parseStrictYaml<T>(source: string, file: string, opts: StrictYam
  */
 export function fastYamlValue(source: string): { value: unknown } | undefined {
   // Block scalars with an indentation indicator (|2, >1-) or kept final breaks (|+): js-yaml
-  // and `yaml` disagree on some trailing whitespace.
-  // A lone CR is a line break to js-yaml and an error to `yaml`; js-yaml skips directives it
-  // does not know, `yaml` reports them; `yaml` trips on some texts after a byte-order mark;
-  // an indented "---" first thing is a marker to js-yaml and an error to `yaml`.
+  // and `yaml` disagree on some trailing whitespace. A lone CR is a line break to js-yaml and
+  // an error to `yaml`; js-yaml skips directives it does not know, `yaml` reports them; `yaml`
+  // trips on some texts after a byte-order mark; an indented "---" first thing is a marker to
+  // js-yaml and an error to `yaml`; a "..." document end can make `yaml` count an extra empty
+  // document; `yaml` refuses implicit keys over 1024 characters, and a key sits on one line.
   // (includes() first: it is far cheaper than a regex over the whole text.)
-  if ((source.includes('\t') && TAB_INDENT.test(source)) || BLOCK_HEADER_UNUSUAL.test(source) || (source.includes('\r') && LONE_CR.test(source)) || (source.includes('%') && DIRECTIVE.test(source)) || source.includes('\ufeff') || INDENTED_MARKER_FIRST.test(source)) return undefined;
+  if ((source.includes('\t') && TAB_INDENT.test(source)) || BLOCK_HEADER_UNUSUAL.test(source) || (source.includes('\r') && LONE_CR.test(source))
+    || (source.includes('%') && DIRECTIVE.test(source)) || source.includes('\ufeff') || INDENTED_MARKER_FIRST.test(source)
+    || (source.includes('...') && DOCUMENT_END.test(source)) || LONG_LINE.test(source)) return undefined;
   try {
     const events = parseEvents(source, {});
     let docs = 0;
@@ -152,10 +155,10 @@ export function fastYamlValue(source: string): { value: unknown } | undefined {
 }
 
 // Where js-yaml and `yaml` read the same text differently: a null key (js-yaml "null",
-// `yaml` "") and a float too large for a double (js-yaml keeps the text, `yaml` gives
+// `yaml` "") and a number too large for a double (js-yaml keeps the text, `yaml` gives
 // Infinity). A string that merely looks like either only costs the slow path.
 function agreesWithYaml(v: unknown): boolean {
-  if (typeof v === 'string') return !OVERFLOW_FLOAT.test(v) || Number.isFinite(Number(v));
+  if (typeof v === 'string') return !CORE_NUMBER.test(v) || Number.isFinite(Number(v.replace(/^\+/, '')));
   if (typeof v === 'number') return true;
   if (v === null || typeof v !== 'object') return true;
   if (Array.isArray(v)) return v.every(agreesWithYaml);
@@ -167,7 +170,10 @@ const BLOCK_HEADER_UNUSUAL = /[|>](?:[-+]?[1-9]|[1-9]?\+)[-+]?[ \t]*(?:#.*)?\r?$
 const LONE_CR = /\r(?!\n)/;
 const DIRECTIVE = /^%/m;
 const INDENTED_MARKER_FIRST = /^(?:[ ]*(?:#.*)?\r?\n)*[ ]+(?:---|\.\.\.)/;
-const OVERFLOW_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+// YAML 1.2 core ints (decimal, 0o, 0x) and floats; Number() reads each of them.
+const CORE_NUMBER = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
+const DOCUMENT_END = /^\.\.\.(?:[ \t]|\r?$)/m;
+const LONG_LINE = /^[^\n]{1000}/m;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { parseRunbook } from '../../src/runbook/parse.js';
 import { fastYamlValue } from '../../src/util/strict-yaml.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -39,12 +40,15 @@ function yamlFiles(dir: string): string[] {
 // Scalars where YAML parsers are known to part ways: 1.1 booleans, octal and binary forms,
 // underscores, special floats, overflow, tags, anchors, comments without a space, indicators.
 const EDGE = ['~', 'null', 'Null', 'NULL', 'nULL', 'true', 'True', 'TRUE', 'tRUE', 'false', 'yes', 'No', 'on', 'off', 'y', '0', '-0', '+0', '00', '017', '0o17', '0o', '0o8', '0x1F', '0xg', '+0x1', '-0x1', '0b11', '1_000', '1.', '.5', '-.5', '+.5', '1e3', '1E+3', '1e400', '-1e400', '1e-400', '.inf', '-.Inf', '+.INF', '.NaN', 'nan', '12:30', '1:30:00', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '9007199254740993', '0.1', '-', '--', '---', '...', '"x"', "'it''s'", '"\\x41"', '"\\u00e9"', '"\\U0001F600"', '"a\\nb"', '"\\/"', '"\\ "', '""', "''", '@x', '`x`', '%x', '!foo 1', '!!str 1', '!!int 3', '!!int "3"', '!!float 1', '!!bool yes', '!!null ""', '!!binary aGk=', '!!timestamp 2001-12-14', '! a', '&a 1', '*a', 'a #c', 'a#c', '"x"#c', 'a # c # d', '[a, b]', '[a, b, ]', '{a: 1}', '{a, b}', '{a: 1, a: 2}', '[]', '{}', '[[]]', '- a', '? a', '|', '>', '|-', 'a: b', 'a:b', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'a\tb', '\u00a0', '\u2028', 'é', '😀', 'x:', ':x', '?x', '-x', '#x', ',', '[', ']', '{', '}', '"', "'", '\\'];
+// Rarely, very long numbers and words: past a double's range, and past yaml's 1024-character key limit.
+const LONG = fc.oneof(fc.integer({ min: 300, max: 420 }).map((n) => '9'.repeat(n)), fc.integer({ min: 1000, max: 1100 }).map((n) => 'w'.repeat(n)), fc.integer({ min: 250, max: 300 }).map((n) => `0x${'f'.repeat(n)}`));
 const SAFE = fc.stringMatching(/^[a-z][a-z0-9 ._/-]{0,10}[a-z0-9]$/);
 const KEY = fc.oneof(
   { arbitrary: fc.stringMatching(/^[a-z_][a-z0-9_-]{0,8}$/), weight: 8 },
   { arbitrary: fc.constantFrom('id', 'title', 'steps', 'command', 'null', '~', '""', '"null"', "'~'", '__proto__', '1', '1.0', 'true', '? x', '[a, b]', '{a: 1}', '"a b"', 'a b', '-1', '.inf', '*a', '&a k', '!!str k'), weight: 1 },
+  { arbitrary: LONG, weight: 1 },
 );
-const WORD = fc.oneof({ arbitrary: SAFE, weight: 6 }, { arbitrary: fc.constantFrom(...EDGE), weight: 3 }, { arbitrary: fc.string({ maxLength: 8 }), weight: 1 });
+const WORD = fc.oneof({ arbitrary: SAFE, weight: 60 }, { arbitrary: fc.constantFrom(...EDGE), weight: 30 }, { arbitrary: fc.string({ maxLength: 8 }), weight: 10 }, { arbitrary: LONG, weight: 1 });
 const quoted = fc.oneof(WORD.map((w) => `'${w.replace(/'/g, "''")}'`), WORD.map((w) => JSON.stringify(w)));
 
 /** A text as a person might type it: nested block and flow collections and every scalar style. */
@@ -73,7 +77,7 @@ function indent(s: string): string {
 }
 
 /** Framing and damage: BOM, markers, directives, CRLF, tabs, and a random cut or insertion. */
-const framed = fc.tuple(doc, fc.constantFrom('', '\ufeff', '---\n', '--- ', '%YAML 1.2\n---\n', '%YAML 1.1\n---\n', '%TAG ! tag:x,2000:\n---\n', '# c\n'), fc.constantFrom('', '\n', '\n...\n', '\n---\n', '\n# end', '\n\n\n'), fc.boolean(),
+const framed = fc.tuple(doc, fc.constantFrom('', '\ufeff', '---\n', '--- ', '%YAML 1.2\n---\n', '%YAML 1.1\n---\n', '%TAG ! tag:x,2000:\n---\n', '# c\n', '...\n', '# c\n...\n'), fc.constantFrom('', '\n', '\n...\n', '\n...\n...\n', '\n---\n', '\n# end', '\n\n\n'), fc.boolean(),
   fc.option(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom('', ' ', '  ', '\t', ':', '- ', '#', '"', "'", '&a ', '*a', '!', '? ', '\n', '\r', '{', '[', ',', '|', '>')), { freq: 2 }))
   .map(([d, head, tail, crlf, edit]) => {
     let t = head + d + tail;
@@ -103,6 +107,27 @@ describe('js-yaml fast path agrees with yaml', () => {
   it('on the edge scalars one by one, as values and as keys', () => {
     for (const e of EDGE) {
       for (const t of [`a: ${e}`, `${e}: 1`, `- ${e}`, `a: [${e}]`, `a: {k: ${e}}`, `a:\n  - ${e}`]) expectAgreement(t);
+    }
+  });
+
+  it('on the forms a review found: numbers past a double, keys over 1024 characters, stray document ends', () => {
+    const big = ['1'.padEnd(400, '0'), `-${'9'.repeat(320)}`, `0x${'f'.repeat(300)}`, `0o${'7'.repeat(400)}`, `${'1'.repeat(320)}.5`];
+    const longKey = 'k'.repeat(1100);
+    const texts = [
+      ...big.flatMap((n) => [`a: ${n}`, `${n}: a`, `a: [${n}]`]),
+      `${longKey}: v`, `"${longKey}": v`, `a: [${longKey}: v]`, `a: {${longKey}: v}`, `"${'\\u0041'.repeat(200)}": v`,
+      '...\na: 1', '# c\n...\na: 1', 'a: 1\n...\n...\n', 'a: 1\n...\n', '---\na: 1\n...\n',
+    ];
+    for (const t of texts) expectAgreement(t);
+    // A runbook is judged the same with or without the fast path (a directive forces the strict one).
+    const base = readFileSync(join(ROOT, 'runbooks/host-disk-full.yaml'), 'utf8');
+    const variants = [base, base.replace(/^title: .*$/m, `title: ${big[0]}`), base.replace(/^title: .*$/m, `title: "${'x'.repeat(1100)}"`), `...\n${base}`,
+      base.replace(/^steps:/m, `match: [{labels: {${longKey}: node}}]\nsteps:`)];
+    for (const v of variants) {
+      const fast = parseRunbook(v, 'f.yaml');
+      const strict = parseRunbook(`%YAML 1.2\n---\n${v}`, 'f.yaml');
+      expect(fast.ok, v.slice(0, 80)).toBe(strict.ok);
+      if (fast.ok && strict.ok) expect(fast.value).toStrictEqual(strict.value);
     }
   });
 
