@@ -44,8 +44,11 @@ export async function exportPostmortem(ctx: Context, opts: ExportOptions): Promi
     if (pm.missing.length) throw new UserError(`not exported as final: ${pm.missing.join(', ')} ${pm.missing.length === 1 ? 'is' : 'are'} empty`, { code: 'conflict', hint: `write them with oncall note --kind summary|impact|root-cause|action "..." (--incident ${id.slice(-4)})` });
   }
   const out = opts.out ? resolve(ctx.cwd, opts.out) : undefined;
-  // Markdown goes out in parts as it is rendered, so a long timeline is never held twice.
-  const parts = format === 'json' ? [`${JSON.stringify(pm, null, 2)}\n`] : renderMarkdownParts(pm);
+  // Markdown is rendered in parts, so a long timeline is never held as lines and as one string
+  // at once. To a file the parts go out as they come (the temp file is dropped on any error);
+  // to stdout only once all are rendered, so a failure never leaves half a document in pm.md.
+  // (Held as UTF-8 bytes: half the memory of the strings, which hold em dashes as UTF-16.)
+  const parts: Iterable<string | Buffer> = format === 'json' ? [`${JSON.stringify(pm, null, 2)}\n`] : out ? renderMarkdownParts(pm) : Array.from(renderMarkdownParts(pm), (p) => Buffer.from(p));
   const docHash = createHash('sha256');
   const file = out ? new AtomicFile(out) : undefined;
   try {

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { StoredEvent } from '../incident/events.js';
-import type { IncidentState } from '../incident/replay.js';
+import { wellFormed, type IncidentState } from '../incident/replay.js';
 import { redact } from '../redact/index.js';
 
 /** Conservative: real tokenizers give about 4 characters a token for English; we assume 3. */
@@ -44,6 +44,8 @@ function tail(s: string, max: number): string {
 
 /** The words that came from the event's data (titles, reasons, notes, output, labels), never oncall's own phrasing. */
 export function eventContent(e: StoredEvent): string {
+  // A record replay skips has no content to cite.
+  if (!wellFormed(e)) return '';
   const d = e.data as Record<string, unknown>;
   switch (e.type) {
     case 'incident.opened': return String(d.title);
@@ -63,6 +65,8 @@ export function eventContent(e: StoredEvent): string {
 
 /** How one event is shown to the model. */
 export function eventText(e: StoredEvent): string | undefined {
+  // A record replay skips is not shown to the model either.
+  if (!wellFormed(e)) return undefined;
   const d = e.data as Record<string, unknown>;
   switch (e.type) {
     case 'incident.opened': return `incident opened: ${one(String(d.title), 300)} (severity ${String(d.severity)})`;

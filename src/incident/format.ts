@@ -1,5 +1,6 @@
 /** One line per event, for `oncall log` and plain-text views. */
 import type { EventDataMap, StoredEvent } from './events.js';
+import { wellFormed } from './replay.js';
 
 function one(text: string, max = 200): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -8,6 +9,8 @@ function one(text: string, max = 200): string {
 
 export function describeEvent(e: StoredEvent): string {
   const d = e.data as Record<string, unknown>;
+  // Replay skips such a record; say what it is rather than read fields that are not there.
+  if (!wellFormed(e)) return `malformed ${e.type} record, skipped: ${one(JSON.stringify(d), 120)}`;
   switch (e.type) {
     case 'incident.opened': { const x = d as EventDataMap['incident.opened']; return `opened "${one(x.title)}" (${x.severity}, via ${x.via})`; }
     case 'alert.attached': { const x = (d as EventDataMap['alert.attached']).alert; return `alert ${x.name} from ${x.source}, started ${x.startsAt}`; }

@@ -164,7 +164,8 @@ function parseRecord(text: string): StoredEvent | string {
   return checkRecord(v);
 }
 
-function checkRecord(v: unknown): StoredEvent | string {
+/** A parsed line → the record, or why it is not one (the reader skips such lines as torn). */
+export function checkRecord(v: unknown): StoredEvent | string {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not a JSON object';
   const r = v as Record<string, unknown>;
   const actor = r.actor as Record<string, unknown> | undefined;

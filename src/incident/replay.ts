@@ -94,22 +94,31 @@ const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isOut = (v: unknown) => isObj(v) && isStr(v.text) && typeof v.bytes === 'number';
 
+const isStrMap = (v: unknown) => isObj(v) && Object.values(v).every(isStr);
+const isOptStr = (v: unknown) => v === undefined || isStr(v);
+const isOptNum = (v: unknown) => v === undefined || typeof v === 'number';
+/** A value that prints as itself (no object whose toString could throw or lie). */
+const isScalar = (v: unknown) => v === null || v === undefined || ['string', 'number', 'boolean'].includes(typeof v);
+
 /** The fields replay and the views rely on. A record that lacks them (a bug, a hand edit) is skipped, never fatal. */
-function wellFormed(e: StoredEvent): boolean {
+export function wellFormed(e: StoredEvent): boolean {
   const d = e.data as unknown as Record<string, unknown>;
   switch (e.type) {
-    case 'incident.opened': return isStr(d.title) && isStr(d.severity);
-    case 'alert.attached': return isObj(d.alert) && isStr(d.alert.name) && isObj(d.alert.labels) && isObj(d.alert.annotations) && isStr(d.alert.startsAt);
-    case 'runbook.selected': return isObj(d.runbook) && Array.isArray(d.runbook.steps) && d.runbook.steps.every((x) => isObj(x) && isStr(x.id) && isStr(x.title)) && isObj(d.params) && isStr(d.runbook.id);
+    case 'incident.opened': return isStr(d.title) && isStr(d.severity) && isOptStr(d.via);
+    case 'alert.attached': return isObj(d.alert) && isStr(d.alert.name) && isStr(d.alert.source) && isStr(d.alert.severity) && isStrMap(d.alert.labels) && isStrMap(d.alert.annotations) && isStr(d.alert.startsAt);
+    case 'runbook.selected': return isObj(d.runbook) && isStr(d.runbook.id) && isStr(d.runbook.title) && Array.isArray(d.runbook.steps) && d.runbook.steps.every((x) => isObj(x) && isStr(x.id) && isStr(x.title))
+      && (d.runbook.known_causes === undefined || (Array.isArray(d.runbook.known_causes) && d.runbook.known_causes.every((c) => isObj(c) && isStr(c.id) && isStr(c.title) && Array.isArray(c.signals) && c.signals.every(isObj))))
+      && isStrMap(d.params) && isStr(d.sha256) && isStr(d.matched_by);
     case 'step.started': case 'step.completed': return isStr(d.step);
     case 'step.skipped': case 'step.failed': return isStr(d.step) && isStr(d.reason);
-    case 'command.ran': return Array.isArray(d.argv) && isOut(d.stdout) && isOut(d.stderr) && typeof d.duration_ms === 'number';
-    case 'note.added': case 'action.recorded': return isStr(d.text);
-    case 'status.changed': return isStr(d.to) && ['investigating', 'mitigated', 'resolved'].includes(d.to as string);
-    case 'severity.changed': return isStr(d.to);
-    case 'parameter.set': return isStr(d.name);
-    case 'hypothesis.proposed': return isStr(d.title) && isStr(d.model);
-    case 'hypothesis.judged': return isStr(d.verdict) && isStr(d.reason);
+    case 'command.ran': return Array.isArray(d.argv) && d.argv.every(isStr) && isOptStr(d.step) && isOut(d.stdout) && isOut(d.stderr) && typeof d.duration_ms === 'number'
+      && (d.exit_code === null || typeof d.exit_code === 'number') && (d.signal === null || isStr(d.signal)) && isScalar(d.timed_out) && isScalar(d.cancelled);
+    case 'note.added': case 'action.recorded': return isStr(d.text) && isOptStr(d.kind);
+    case 'status.changed': return isStr(d.to) && ['investigating', 'mitigated', 'resolved'].includes(d.to as string) && isScalar(d.from);
+    case 'severity.changed': return isStr(d.to) && isScalar(d.from);
+    case 'parameter.set': return isStr(d.name) && isScalar(d.value);
+    case 'hypothesis.proposed': return isStr(d.title) && isStr(d.model) && isScalar(d.grounding);
+    case 'hypothesis.judged': return isStr(d.verdict) && isStr(d.reason) && isOptNum(d.seq) && isOptStr(d.cause);
     default: return true;
   }
 }

@@ -15,6 +15,7 @@ import { sanitize } from '../util/sanitize.js';
 import { mapStrings } from '../util/map-strings.js';
 import { GENESIS, STATUSES, type Actor, type EventType, type NewEvent, type Status, type StoredEvent } from './events.js';
 import { hashEvent } from './hash.js';
+import { checkRecord } from './reader.js';
 import { lockFd, unlockFd } from './lock.js';
 
 /** Records above this size are refused: callers cap command output well below it. */
@@ -183,7 +184,7 @@ export class IncidentStore {
         // After a failed fsync Linux may drop the dirty pages; a retry could falsely succeed.
         throw this.fail(`fsync of ${this.path} failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
-      this.tail = next(tail, stored, tail.offset + written);
+      this.tail = next(tail, stored as StoredEvent, tail.offset + written);
       return stored;
     } finally {
       try {
@@ -233,20 +234,29 @@ export class IncidentStore {
 
 function lastRecord(line: string, tail: Tail): Tail {
   if (line.length === 0 || line.charCodeAt(0) !== 123 /* { */) return tail;
+  let r: { seq?: unknown; hash?: unknown };
   try {
-    const r = JSON.parse(line) as { seq?: unknown; hash?: unknown; type?: unknown; data?: { to?: unknown } };
-    if (typeof r.seq === 'number' && typeof r.hash === 'string' && r.seq > tail.seq) return next(tail, r as { seq: number; hash: string }, tail.offset);
+    r = JSON.parse(line) as typeof r;
   } catch {
     // a torn line: never acknowledged, so the chain continues from the record before it
+    return tail;
   }
-  return tail;
+  let t = tail;
+  if (typeof r.seq === 'number' && typeof r.hash === 'string' && r.seq > tail.seq) t = { ...t, seq: r.seq, hash: r.hash };
+  // The status follows replay exactly: every whole record, in file order.
+  const rec = checkRecord(r);
+  return typeof rec === 'string' ? t : { ...t, status: statusAfter(rec, t.status) };
 }
 
-/** The tail after record `r`: its seq and hash, and the status it sets, if it sets one (as replay reads it). */
-function next(tail: Tail, r: { seq: number; hash: string; type?: unknown; data?: unknown }, offset: number): Tail {
-  const to = r.type === 'status.changed' ? (r.data as { to?: unknown } | null)?.to : undefined;
-  const status = (STATUSES as readonly unknown[]).includes(to) ? (to as Status) : tail.status;
-  return { offset, seq: r.seq, hash: r.hash, status };
+function next(tail: Tail, r: StoredEvent, offset: number): Tail {
+  return { offset, seq: r.seq, hash: r.hash, status: statusAfter(r, tail.status) };
+}
+
+/** The status once `r` is applied, as replay applies it (a malformed target changes nothing). */
+function statusAfter(r: StoredEvent, status: Status): Status {
+  if (r.type !== 'status.changed') return status;
+  const to = (r.data as { to?: unknown }).to;
+  return (STATUSES as readonly unknown[]).includes(to) ? (to as Status) : status;
 }
 
 /** Terminal escapes and invisible characters never enter the log (a note pasted with them could redraw the screen); then secrets are masked. */

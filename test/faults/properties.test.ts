@@ -8,6 +8,10 @@ import { UserError } from '../../src/errors.js';
 import { checkCites } from '../../src/hypotheses/grounding.js';
 import { parseLog, verifyEvents } from '../../src/incident/reader.js';
 import { replay } from '../../src/incident/replay.js';
+import { buildContext } from '../../src/hypotheses/context.js';
+import { describeEvent } from '../../src/incident/format.js';
+import { renderMarkdown } from '../../src/postmortem/markdown.js';
+import { buildPostmortem } from '../../src/postmortem/model.js';
 import { redact } from '../../src/redact/index.js';
 import { parseRunbook } from '../../src/runbook/parse.js';
 import { ROOT } from '../helpers/cli.js';
@@ -53,6 +57,31 @@ describe('properties', () => {
       verifyEvents(events);
       replay('x', events);
     }), { numRuns: RUNS, ...timeLimit });
+  });
+
+  it('records with wrong-typed data (valid JSON, wrong shape) never break replay, the log view, the postmortem or the model context', () => {
+    const records = goodLog.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { data: Record<string, unknown> });
+    // Replace one field of one record's data (or of an object inside it) with any JSON value.
+    fc.assert(fc.property(fc.nat(), fc.nat(), fc.nat(), fc.jsonValue({ maxDepth: 3 }), (ri, ki, ni, value) => {
+      const copy = records.map((r) => structuredClone(r));
+      const rec = copy[ri % copy.length]!;
+      const keys = Object.keys(rec.data);
+      if (keys.length === 0) return;
+      const key = keys[ki % keys.length]!;
+      const inner = rec.data[key];
+      if (inner && typeof inner === 'object' && !Array.isArray(inner) && ni % 2 === 0 && Object.keys(inner).length) {
+        const ik = Object.keys(inner);
+        (inner as Record<string, unknown>)[ik[ni % ik.length]!] = value;
+      } else rec.data[key] = value;
+      const { events } = parseLog(Buffer.from(copy.map((r) => `\n${JSON.stringify(r)}\n`).join('')));
+      const v = verifyEvents(events);
+      const state = replay('x', events);
+      const pm = buildPostmortem(state, events, { verified: v.ok, events: v.count, head: v.head, log_sha256: 'x', torn_lines: [] }, 'draft');
+      renderMarkdown(pm);
+      JSON.stringify(pm);
+      buildContext(state, events, 8000, []);
+      for (const e of events) describeEvent(e);
+    }), { numRuns: RUNS * 2, ...timeLimit });
   });
 
   it('redact: never throws, is idempotent, and is fast on any input', () => {

@@ -7,6 +7,8 @@ import { createIncidentLog, IncidentStore, type StoreFs } from '../../src/incide
 import { parseLog, readLogFile, verifyEvents } from '../../src/incident/reader.js';
 import { replay } from '../../src/incident/replay.js';
 import type { Actor } from '../../src/incident/events.js';
+import { renderMarkdown } from '../../src/postmortem/markdown.js';
+import { buildPostmortem } from '../../src/postmortem/model.js';
 import { tempDir } from '../helpers/cli.js';
 
 const alice: Actor = { kind: 'human', name: 'alice' };
@@ -125,9 +127,12 @@ describe('incident store', () => {
     expect(a.changeStatus('resolved', alice)?.data).toEqual({ from: 'mitigated', to: 'resolved' });
     // b asks for resolved too: the log already says so, and nothing is written.
     expect(b.changeStatus('resolved', bob)).toBeUndefined();
-    // A status change with a malformed target is not a status (replay skips it too).
+    // Records replay skips change nothing here either: a malformed target, and a line that is
+    // not a whole record (no actor, id or ts).
     fs.appendFileSync(path, `\n${JSON.stringify({ seq: 99, hash: 'x', type: 'status.changed', data: { to: 'gone' } })}\n`);
+    fs.appendFileSync(path, `\n${JSON.stringify({ seq: 100, hash: 'y', type: 'status.changed', data: { from: 'resolved', to: 'mitigated' } })}\n`);
     const c = new IncidentStore(path);
+    expect(replay('x', readLogFile(path).events).status).toBe('resolved');
     expect(c.changeStatus('investigating', bob)?.data).toEqual({ from: 'resolved', to: 'investigating' });
     for (const s of [a, b, c]) s.close();
     const { events } = readLogFile(path);
@@ -207,5 +212,21 @@ describe('replay', () => {
     expect(st.mitigated?.seq).toBe(3);
     expect(st.steps.rollback).toMatchObject({ status: 'skipped', reason: 'no deploy today' });
     expect(st.notes[0]).toMatchObject({ kind: 'impact', text: 'looking', seq: 2 });
+  });
+
+  it('skips a command record whose argv is not all strings, and the postmortem still renders', () => {
+    const { path } = freshLog();
+    const s = new IncidentStore(path);
+    s.append({ type: 'incident.opened', actor: alice, data: { title: 'odd', severity: 'warning', via: 'test' } });
+    const out = { text: '', bytes: 0, truncated: false };
+    // A hand edit or a bug elsewhere: an argv element that is a list. Rendering it used to throw.
+    s.append({ type: 'command.ran', actor: alice, data: { argv: [['a b']] as unknown as string[], shell: false, cwd: '/', exit_code: 0, signal: null, duration_ms: 1, timed_out: false, cancelled: false, stdout: out, stderr: out } });
+    const events = readLogFile(path).events;
+    const st = replay('20261126-0300-abcd', events);
+    expect(st.malformed).toEqual([2]);
+    expect(st.commands).toEqual([]);
+    const v = verifyEvents(events);
+    const doc = renderMarkdown(buildPostmortem(st, events, { verified: v.ok, events: v.count, head: v.head, log_sha256: 'x', torn_lines: [] }, 'draft'));
+    expect(doc).toContain('# Postmortem: odd');
   });
 });
