@@ -37,6 +37,8 @@ export interface EventDataMap {
   'step.completed': { step: string; via: 'command' | 'manual' };
   'step.skipped': { step: string; reason: string };
   'step.failed': { step: string; reason: string };
+  /** A command's process group, recorded once it is running: on resume, is it still? */
+  'command.started': { step?: string; pid: number; host: string; start_ticks?: number; writer_pid: number };
   'command.ran': {
     step?: string;
     argv: string[];

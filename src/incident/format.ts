@@ -19,6 +19,7 @@ export function describeEvent(e: StoredEvent): string {
     case 'step.completed': return `step ${String(d.step)} done`;
     case 'step.skipped': return `step ${String(d.step)} skipped: ${one(String(d.reason))}`;
     case 'step.failed': return `step ${String(d.step)} failed: ${one(String(d.reason))}`;
+    case 'command.started': return `command started${d.step ? ` for step ${String(d.step)}` : ''}: process group ${String(d.pid)} on ${String(d.host)}`;
     case 'command.ran': { const x = d as EventDataMap['command.ran']; return `ran ${one(x.argv.join(' '), 120)} → ${x.timed_out ? 'timed out' : x.cancelled ? 'cancelled' : x.signal ? `signal ${x.signal}` : `exit ${x.exit_code}`} in ${x.duration_ms} ms`; }
     case 'note.added': { const x = d as EventDataMap['note.added']; return `${x.kind ? `${x.kind} ` : ''}note: ${one(x.text)}`; }
     case 'parameter.set': return d.secret ? `parameter ${String(d.name)} set (secret)` : `parameter ${String(d.name)}=${String(d.value)}`;

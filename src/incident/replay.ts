@@ -15,6 +15,8 @@ export interface StepState {
   runs: number;
   /** seq of the event that last changed this step. */
   seq?: number;
+  /** The process group of its command while no result is recorded (see exec/group.ts). */
+  process?: { pid: number; host: string; start_ticks?: number; writer_pid: number; seq: number };
 }
 
 export interface Entry {
@@ -111,6 +113,7 @@ export function wellFormed(e: StoredEvent): boolean {
       && isStrMap(d.params) && isStr(d.sha256) && isStr(d.matched_by);
     case 'step.started': case 'step.completed': return isStr(d.step);
     case 'step.skipped': case 'step.failed': return isStr(d.step) && isStr(d.reason);
+    case 'command.started': return isOptStr(d.step) && typeof d.pid === 'number' && isStr(d.host) && isOptNum(d.start_ticks) && typeof d.writer_pid === 'number';
     case 'command.ran': return Array.isArray(d.argv) && d.argv.every(isStr) && isOptStr(d.step) && isOut(d.stdout) && isOut(d.stderr) && typeof d.duration_ms === 'number'
       && (d.exit_code === null || typeof d.exit_code === 'number') && (d.signal === null || isStr(d.signal)) && isScalar(d.timed_out) && isScalar(d.cancelled);
     case 'note.added': case 'action.recorded': return isStr(d.text) && isOptStr(d.kind);
@@ -165,6 +168,11 @@ function apply(s: IncidentState, e: StoredEvent): void {
     case 'step.failed':
       setStep(s, (e.data as EventDataMap['step.failed']).step, 'failed', e.seq, (e.data as EventDataMap['step.failed']).reason);
       break;
+    case 'command.started': {
+      const d = e.data as EventDataMap['command.started'];
+      if (d.step) step(s, d.step).process = { pid: d.pid, host: d.host, ...(d.start_ticks !== undefined ? { start_ticks: d.start_ticks } : {}), writer_pid: d.writer_pid, seq: e.seq };
+      break;
+    }
     case 'command.ran': {
       const d = e.data as EventDataMap['command.ran'];
       s.commands.push({ ...d, ...at });
@@ -172,6 +180,7 @@ function apply(s: IncidentState, e: StoredEvent): void {
         const st = step(s, d.step);
         st.lastCommand = e.seq;
         st.runs++;
+        delete st.process;
       }
       break;
     }

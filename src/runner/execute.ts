@@ -6,6 +6,7 @@
 import type { Actor, EventDataMap } from '../incident/events.js';
 import type { IncidentStore } from '../incident/store.js';
 import type { Step } from '../runbook/schema.js';
+import { groupIdentity } from '../exec/group.js';
 import { runCommand, secretEnvValues, type ExecEvent, type RunResult } from '../exec/run.js';
 import type { PreparedCommand } from './prepare.js';
 
@@ -64,12 +65,26 @@ export function fitRecord(data: EventDataMap['command.ran'], maxBytes = 200 * 10
   return d;
 }
 
+/**
+ * Records the running command's process group. Best effort: if the log cannot take it, the
+ * command's result cannot be recorded either, and that failure is the one reported.
+ */
+function recordGroup(store: IncidentStore, actor: Actor, pid: number | undefined, step?: string): void {
+  if (pid === undefined) return;
+  try {
+    store.append({ type: 'command.started', actor, data: { ...(step ? { step } : {}), ...groupIdentity(pid), writer_pid: process.pid } });
+  } catch {
+    // see above
+  }
+}
+
 /** Runs the step's command and records everything. The caller has already had it confirmed. */
 export async function* executeStep(store: IncidentStore, actor: Actor, cmd: PreparedCommand, signal?: AbortSignal): AsyncGenerator<StepProgress> {
   const step = cmd.step;
   store.append({ type: 'step.started', actor, data: { step: step.id, argv: cmd.shownArgv, shell: cmd.shell, cwd: cmd.cwd, timeout_ms: cmd.timeoutMs } });
   let result: RunResult | undefined;
   for await (const ev of runCommand({ argv: cmd.argv, shell: cmd.shell, cwd: cmd.cwd, env: cmd.env, timeoutMs: cmd.timeoutMs, maskValues: [...cmd.secrets, ...secretEnvValues(process.env)] }, signal)) {
+    if (ev.type === 'started') recordGroup(store, actor, ev.pid, step.id);
     if (ev.type === 'finished') result = ev.result;
     yield ev;
   }
@@ -100,6 +115,7 @@ export async function* executeTyped(store: IncidentStore, actor: Actor, line: st
   store.append({ type: 'action.recorded', actor, data: { text: `ran: ${line}`, argv: cmd.argv } });
   let result: RunResult | undefined;
   for await (const ev of runCommand({ ...cmd, env: {}, timeoutMs: opts.timeoutMs, maskValues: secretEnvValues(process.env) }, signal)) {
+    if (ev.type === 'started') recordGroup(store, actor, ev.pid);
     if (ev.type === 'finished') result = ev.result;
     yield ev;
   }

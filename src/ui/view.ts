@@ -1,4 +1,5 @@
 /** Pure helpers that turn incident state into the strings the components show. */
+import type { GroupState } from '../exec/group.js';
 import type { IncidentState, StepState } from '../incident/replay.js';
 import { commandText } from '../runbook/render.js';
 import type { Step } from '../runbook/schema.js';
@@ -91,4 +92,16 @@ export function reflow(markdown: string): string {
     else out.push(line);
   }
   return out.join('\n');
+}
+
+/** What is known of a run with no result: from the log, and whether its process group still runs (`group`, from exec/group.ts). */
+export function unfinishedRun(st: StepState, group: GroupState | undefined): string {
+  const started = `started at #${st.seq ?? '?'} with no result recorded`;
+  const p = st.process;
+  if (!p || !group) return `${started}: another terminal is running it, or that run was interrupted (r runs it again)`;
+  switch (group) {
+    case 'running': return `${started}: its process group ${p.pid} is still running here (started by oncall pid ${p.writer_pid}). Wait for it, or stop it with kill -TERM -- -${p.pid}; r would start a second run beside it`;
+    case 'ended': return `${started}: its process group ${p.pid} has ended, so that run was interrupted (r runs it again)`;
+    case 'elsewhere': return `${started}: it ran on ${p.host} as process group ${p.pid}; check there before running it again`;
+  }
 }

@@ -1,9 +1,14 @@
 // The built binary, as a user types it.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { groupState } from '../../src/exec/group.js';
 import { GENESIS, type StoredEvent } from '../../src/incident/events.js';
+import { readLogFile } from '../../src/incident/reader.js';
+import { replay } from '../../src/incident/replay.js';
+import { unfinishedRun } from '../../src/ui/view.js';
 import { hashEvent } from '../../src/incident/hash.js';
 import { BIN, oncall, ROOT, tempDir } from '../helpers/cli.js';
 
@@ -199,8 +204,38 @@ describe('non-interactive twins', () => {
     expect(r.exitCode).toBe(130);
     expect((await execa('pgrep', ['-f', '^sleep 47$'], { reject: false })).stdout.trim()).toBe('');
     const types = (await oncall(['log', '--incident', id, '--json'], senv)).stdout.trim().split('\n').map((l) => (JSON.parse(l) as { type: string; data: { cancelled?: boolean } }));
-    expect(types.map((e) => e.type)).toEqual(['incident.opened', 'runbook.selected', 'step.started', 'command.ran', 'step.failed']);
-    expect(types[3]!.data.cancelled).toBe(true);
+    expect(types.map((e) => e.type)).toEqual(['incident.opened', 'runbook.selected', 'step.started', 'command.started', 'command.ran', 'step.failed']);
+    expect(types[4]!.data.cancelled).toBe(true);
+  });
+
+  it('a `step run` killed with SIGKILL leaves its command running; the log says which group, and the screen says whether it still runs', async () => {
+    const dir = join(t.dir, 'kill9-rb');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'slow.yaml'), 'id: slow\ntitle: Slow\nsummary: S\nseverity: info\nsteps:\n  - {id: wait, title: Wait, kind: check, command: [sleep, "53"]}\n');
+    const kenv = { ONCALL_HOME: join(t.dir, 'kill9-home') };
+    const id = (JSON.parse((await oncall(['--runbooks', dir, 'open', '--runbook', 'slow', '--json'], kenv)).stdout) as { id: string }).id;
+    const { execa } = await import('execa');
+    const child = execa(process.execPath, [BIN, 'step', 'run', 'wait', '--yes', '--incident', id], { env: { ...process.env, ...kenv, ONCALL_OPERATOR: 'tester' }, reject: false });
+    const path = join(kenv.ONCALL_HOME, 'incidents', id, 'log.jsonl');
+    const end = Date.now() + 10_000;
+    while (!readLogFile(path).events.some((e) => e.type === 'command.started') && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGKILL');
+    await child;
+    const state = replay(id, readLogFile(path).events);
+    const st = state.steps.wait!;
+    expect(st.status).toBe('running');
+    expect(st.process).toMatchObject({ pid: expect.any(Number), host: hostname(), writer_pid: child.pid });
+    const pid = st.process!.pid;
+    try {
+      // Nothing can reap the group of a SIGKILLed writer: it is still there, and the screen says so.
+      expect(groupState(st.process!)).toBe('running');
+      expect(unfinishedRun(st, groupState(st.process!))).toContain(`its process group ${pid} is still running here`);
+    } finally {
+      process.kill(-pid, 'SIGKILL');
+    }
+    const until = Date.now() + 5000;
+    while (groupState(st.process!) === 'running' && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(unfinishedRun(st, groupState(st.process!))).toContain(`its process group ${pid} has ended`);
   });
 
   it('step skip needs a reason; step done only for manual steps; status changes', async () => {
@@ -216,8 +251,8 @@ describe('non-interactive twins', () => {
     const log = (await oncall(['log', '--incident', id, '--json'], tenv)).stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
     expect(log.map((e) => e.type)).toEqual([
       'incident.opened', 'runbook.selected',
-      'step.started', 'command.ran', 'step.completed',
-      'step.started', 'command.ran', 'step.failed',
+      'step.started', 'command.started', 'command.ran', 'step.completed',
+      'step.started', 'command.started', 'command.ran', 'step.failed',
       'step.skipped', 'step.completed', 'status.changed',
     ]);
   });

@@ -56,10 +56,10 @@ describe('oncall start in a real terminal', () => {
     await tmux.kill();
 
     const events = readLogFile(join(env.ONCALL_HOME, 'incidents', id!, 'log.jsonl')).events;
-    expect(events.map((e) => e.type)).toEqual(['incident.opened', 'runbook.selected', 'step.started', 'command.ran', 'step.completed', 'step.skipped', 'note.added']);
-    expect(events[5]!.data).toEqual({ step: 'memory', reason: 'swap is off on this box' });
-    expect(events[6]!.data).toEqual({ text: 'reporter says it is slow since 09:00' });
-    expect(events[6]!.actor).toEqual({ kind: 'human', name: 'alice' });
+    expect(events.map((e) => e.type)).toEqual(['incident.opened', 'runbook.selected', 'step.started', 'command.started', 'command.ran', 'step.completed', 'step.skipped', 'note.added']);
+    expect(events[6]!.data).toEqual({ step: 'memory', reason: 'swap is off on this box' });
+    expect(events[7]!.data).toEqual({ text: 'reporter says it is slow since 09:00' });
+    expect(events[7]!.actor).toEqual({ kind: 'human', name: 'alice' });
 
     // Resume: the screen is rebuilt from the log alone.
     const again = new Tmux();

@@ -73,7 +73,7 @@ describe('incident screen', () => {
     expect(s.frame()).toMatch(/✓ +1 Disk usage/);
     expect(s.frame()).toContain('output of #');
     expect(s.frame()).toContain('▸ Disk nearly full — usage #');
-    expect(s.types()).toEqual(['incident.opened', 'runbook.selected', 'step.started', 'command.ran', 'step.completed']);
+    expect(s.types()).toEqual(['incident.opened', 'runbook.selected', 'step.started', 'command.started', 'command.ran', 'step.completed']);
   });
 
   it('any key but y cancels the confirmation and nothing is recorded', async () => {
@@ -174,8 +174,8 @@ describe('incident screen', () => {
     await s.press('y');
     await s.see('command recorded');
     const events = readLogFile(s.path).events.slice(2);
-    expect(events.map((e) => e.type)).toEqual(['action.recorded', 'command.ran']);
-    expect((events[1]!.data as { stdout: { text: string } }).stdout.text).toBe('typed-by-hand\n');
+    expect(events.map((e) => e.type)).toEqual(['action.recorded', 'command.started', 'command.ran']);
+    expect((events[2]!.data as { stdout: { text: string } }).stdout.text).toBe('typed-by-hand\n');
   });
 
   it('m and R change the status after y; h without Ollama settings says so; ? shows help', async () => {
@@ -199,7 +199,7 @@ describe('incident screen', () => {
 
   it('h asks in the background, a second h does not ask again, and the checked answer appears; v judges it', async () => {
     const standin = await new OllamaStandin({ fault: 'slow-first-token', delayMs: 600, answer: { hypotheses: [
-      { title: 'Disk filled by logs', explanation: 'e', cites: [{ seq: 4, quote: '48G  2G  96% /' }], refute_by: 'r', check: 'c' },
+      { title: 'Disk filled by logs', explanation: 'e', cites: [{ seq: 5, quote: '48G  2G  96% /' }], refute_by: 'r', check: 'c' },
       { title: 'Made up', explanation: 'e', cites: [{ seq: 99, quote: 'nothing' }], refute_by: 'r', check: 'c' },
     ] } }).start();
     cleanups.push(() => void standin.stop());

@@ -1,8 +1,9 @@
 import { Box, Text } from 'ink';
+import { groupState } from '../../exec/group.js';
 import type { IncidentState } from '../../incident/replay.js';
 import type { Step } from '../../runbook/schema.js';
 import type { Running } from '../state.js';
-import { outputFor, reflow, shownCommand, truncate, wrap } from '../view.js';
+import { outputFor, reflow, shownCommand, truncate, unfinishedRun, wrap } from '../view.js';
 
 interface Props {
   state: IncidentState;
@@ -25,7 +26,10 @@ export function StepDetail({ state, step, running, scroll, width, height, now, c
   if (cmd) for (const l of wrap(`$ ${cmd}${step.shell ? '   (sh -c)' : ''}`, width, 3)) head.push({ text: l, color: 'cyan' });
   if (st?.status === 'failed' || st?.status === 'skipped') head.push({ text: truncate(`${st.status}: ${st.reason ?? ''}`, width), color: st.status === 'failed' ? 'red' : 'gray' });
   // Started in the log, but not by this screen: another terminal runs it, or its writer died mid-run.
-  if (st?.status === 'running' && !(running && running.stepId === step.id)) head.push({ text: truncate(`started at #${st.seq ?? '?'} with no result recorded: another terminal is running it, or that run was interrupted (r runs it again)`, width), color: 'yellow' });
+  if (st?.status === 'running' && !(running && running.stepId === step.id)) {
+    // Asked of the system at each render: the group may end while the screen is open.
+    for (const l of wrap(unfinishedRun(st, st.process ? groupState(st.process) : undefined), width, 3)) head.push({ text: l, color: 'yellow' });
+  }
   const flow = [step.next ? `next: ${step.next}` : '', step.on_fail ? `on fail: ${step.on_fail}` : ''].filter(Boolean).join('  ');
   const instrRoom = Math.max(2, Math.floor((height - head.length) * 0.4));
   const instructions = step.instructions ? wrap(reflow(step.instructions.trim()), width, instrRoom) : [];
@@ -51,3 +55,4 @@ export function StepDetail({ state, step, running, scroll, width, height, now, c
     </Box>
   );
 }
+
