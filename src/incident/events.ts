@@ -96,3 +96,8 @@ export interface StoredEvent<T extends EventType = EventType> {
 }
 
 export const GENESIS = '0'.repeat(64);
+
+/** A pid that can name a process group of ours: 0, 1 and negatives would name others (`kill -- -1`). */
+export function isGroupPid(pid: unknown): pid is number {
+  return Number.isInteger(pid) && (pid as number) > 1;
+}

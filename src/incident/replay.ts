@@ -3,7 +3,7 @@
  * UI, the hypotheses and the postmortem know comes from here.
  */
 import type { Alert } from '../alerts/types.js';
-import type { Actor, EventDataMap, NoteKind, Status, StoredEvent } from './events.js';
+import { isGroupPid, type Actor, type EventDataMap, type NoteKind, type Status, type StoredEvent } from './events.js';
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
@@ -113,7 +113,7 @@ export function wellFormed(e: StoredEvent): boolean {
       && isStrMap(d.params) && isStr(d.sha256) && isStr(d.matched_by);
     case 'step.started': case 'step.completed': return isStr(d.step);
     case 'step.skipped': case 'step.failed': return isStr(d.step) && isStr(d.reason);
-    case 'command.started': return isOptStr(d.step) && typeof d.pid === 'number' && isStr(d.host) && isOptNum(d.start_ticks) && typeof d.writer_pid === 'number';
+    case 'command.started': return isOptStr(d.step) && isGroupPid(d.pid) && isStr(d.host) && isOptNum(d.start_ticks) && typeof d.writer_pid === 'number';
     case 'command.ran': return Array.isArray(d.argv) && d.argv.every(isStr) && isOptStr(d.step) && isOut(d.stdout) && isOut(d.stderr) && typeof d.duration_ms === 'number'
       && (d.exit_code === null || typeof d.exit_code === 'number') && (d.signal === null || isStr(d.signal)) && isScalar(d.timed_out) && isScalar(d.cancelled);
     case 'note.added': case 'action.recorded': return isStr(d.text) && isOptStr(d.kind);

@@ -94,14 +94,28 @@ export function reflow(markdown: string): string {
   return out.join('\n');
 }
 
-/** What is known of a run with no result: from the log, and whether its process group still runs (`group`, from exec/group.ts). */
-export function unfinishedRun(st: StepState, group: GroupState | undefined): string {
+/** What the system says of a step's recorded process group (see exec/group.ts). */
+export interface GroupCheck {
+  group: GroupState;
+  /** The oncall that started it is still alive on this machine. */
+  writerAlive: boolean;
+}
+
+/** What is known of a run with no result: from the log, and whether its process group still runs. */
+export function unfinishedRun(st: StepState, check: GroupCheck | undefined): string {
   const started = `started at #${st.seq ?? '?'} with no result recorded`;
   const p = st.process;
-  if (!p || !group) return `${started}: another terminal is running it, or that run was interrupted (r runs it again)`;
-  switch (group) {
-    case 'running': return `${started}: its process group ${p.pid} is still running here (started by oncall pid ${p.writer_pid}). Wait for it, or stop it with kill -TERM -- -${p.pid}; r would start a second run beside it`;
+  if (!p || !check) return `${started}: another terminal is running it, or that run was interrupted (r runs it again)`;
+  switch (check.group) {
+    case 'running': return check.writerAlive
+      ? `${started}: oncall pid ${p.writer_pid} is running it now, as process group ${p.pid}; r refuses a second run beside it`
+      : `${started}: its process group ${p.pid} is still running here, but the oncall that started it (pid ${p.writer_pid}) is gone. Wait for it, or stop it with kill -TERM -- -${p.pid}; r refuses to start a second run beside it`;
     case 'ended': return `${started}: its process group ${p.pid} has ended, so that run was interrupted (r runs it again)`;
     case 'elsewhere': return `${started}: it ran on ${p.host} as process group ${p.pid}; check there before running it again`;
   }
+}
+
+/** A step no longer marked running whose earlier run's group is still alive here (skipped while it ran, say). */
+export function strayRun(p: NonNullable<StepState['process']>): string {
+  return `an earlier run (#${p.seq}) is still running here as process group ${p.pid}: stop it with kill -TERM -- -${p.pid}; r refuses a second run beside it`;
 }

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { groupState } from '../../src/exec/group.js';
+import { groupState, processAlive } from '../../src/exec/group.js';
 import { GENESIS, type StoredEvent } from '../../src/incident/events.js';
 import { readLogFile } from '../../src/incident/reader.js';
 import { replay } from '../../src/incident/replay.js';
@@ -208,7 +208,7 @@ describe('non-interactive twins', () => {
     expect(types[4]!.data.cancelled).toBe(true);
   });
 
-  it('a `step run` killed with SIGKILL leaves its command running; the log says which group, and the screen says whether it still runs', async () => {
+  it('a `step run` killed with SIGKILL leaves its command running; the log says which group, the screen says whether it runs, and a second run is refused', async () => {
     const dir = join(t.dir, 'kill9-rb');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'slow.yaml'), 'id: slow\ntitle: Slow\nsummary: S\nseverity: info\nsteps:\n  - {id: wait, title: Wait, kind: check, command: [sleep, "53"]}\n');
@@ -217,25 +217,33 @@ describe('non-interactive twins', () => {
     const { execa } = await import('execa');
     const child = execa(process.execPath, [BIN, 'step', 'run', 'wait', '--yes', '--incident', id], { env: { ...process.env, ...kenv, ONCALL_OPERATOR: 'tester' }, reject: false });
     const path = join(kenv.ONCALL_HOME, 'incidents', id, 'log.jsonl');
-    const end = Date.now() + 10_000;
-    while (!readLogFile(path).events.some((e) => e.type === 'command.started') && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGKILL');
-    await child;
-    const state = replay(id, readLogFile(path).events);
-    const st = state.steps.wait!;
-    expect(st.status).toBe('running');
-    expect(st.process).toMatchObject({ pid: expect.any(Number), host: hostname(), writer_pid: child.pid });
-    const pid = st.process!.pid;
     try {
+      const end = Date.now() + 20_000;
+      while (!readLogFile(path).events.some((e) => e.type === 'command.started') && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      child.kill('SIGKILL');
+      await child;
+      const st = replay(id, readLogFile(path).events).steps.wait!;
+      expect(st.status).toBe('running');
+      expect(st.process).toMatchObject({ pid: expect.any(Number), host: hostname(), writer_pid: child.pid });
+      const pid = st.process!.pid;
       // Nothing can reap the group of a SIGKILLed writer: it is still there, and the screen says so.
       expect(groupState(st.process!)).toBe('running');
-      expect(unfinishedRun(st, groupState(st.process!))).toContain(`its process group ${pid} is still running here`);
-    } finally {
+      expect(processAlive(child.pid!)).toBe(false);
+      expect(unfinishedRun(st, { group: groupState(st.process!), writerAlive: false })).toContain(`its process group ${pid} is still running here`);
+      // A second run beside it is refused.
+      const again = await oncall(['step', 'run', 'wait', '--yes', '--incident', id], kenv);
+      expect(again.exitCode).toBe(8);
+      expect(again.stderr).toContain(`its previous run (#${st.process!.seq}) is still going as process group ${pid}`);
+      expect(again.stderr).toContain(`kill -TERM -- -${pid}`);
       process.kill(-pid, 'SIGKILL');
+      const until = Date.now() + 10_000;
+      while (groupState(st.process!) === 'running' && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(unfinishedRun(st, { group: groupState(st.process!), writerAlive: false })).toContain(`its process group ${pid} has ended`);
+    } finally {
+      // Whatever failed above, leave no sleep behind.
+      child.kill('SIGKILL');
+      await execa('pkill', ['-KILL', '-f', '^sleep 53$'], { reject: false });
     }
-    const until = Date.now() + 5000;
-    while (groupState(st.process!) === 'running' && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-    expect(unfinishedRun(st, groupState(st.process!))).toContain(`its process group ${pid} has ended`);
   });
 
   it('step skip needs a reason; step done only for manual steps; status changes', async () => {

@@ -1,8 +1,10 @@
 // The incident screen with ink-testing-library: real store, real files, real commands.
 // Waits for content, never sleeps.
 import { render } from 'ink-testing-library';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { groupIdentity } from '../../src/exec/group.js';
 import { App, type AppProps } from '../../src/ui/App.js';
 import { OllamaStandin } from '../helpers/ollama-standin.js';
 import { LogFollower } from '../../src/incident/follow.js';
@@ -195,6 +197,38 @@ describe('incident screen', () => {
     await s.see('Everything is written to the log');
     await s.press('x');
     await s.until((f) => !f.includes('Everything is written to the log'), 'help closed');
+  });
+
+  it('a run left by a killed oncall: the step says its group still runs, and r refuses a second run until it ends', async () => {
+    const s = await setup();
+    await s.see('Disk usage');
+    // What a SIGKILLed writer leaves: step.started and command.started with a live group.
+    const orphan = spawn('sleep', ['37'], { detached: true, stdio: 'ignore' });
+    cleanups.push(() => {
+      try {
+        process.kill(-orphan.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    });
+    const other = new IncidentStore(s.path);
+    const bob = { kind: 'human' as const, name: 'bob' };
+    other.append({ type: 'step.started', actor: bob, data: { step: 'usage', argv: ['df', '-h'] } });
+    other.append({ type: 'command.started', actor: bob, data: { step: 'usage', ...groupIdentity(orphan.pid!), writer_pid: 999_999 } });
+    other.close();
+    // (The message wraps in the right-hand column: its pieces are checked line by line.)
+    await s.until((f) => f.includes(`its process group ${orphan.pid} is`) && f.includes('still running here'), 'the group is said to run');
+    await s.press('r');
+    await s.see('not run: its previous run (#4) is still going');
+    expect(s.types()).not.toContain('command.ran');
+    process.kill(-orphan.pid!, 'SIGKILL');
+    await new Promise((r) => orphan.once('exit', r));
+    // Once the group has ended, the step says so and r offers to run it again.
+    await s.press('j');
+    await s.press('k');
+    await s.until((f) => f.includes(`its process group ${orphan.pid} has`) && f.includes('ended, so that run was interrupted'), 'the group is said to have ended');
+    await s.press('r');
+    await s.see('Run this command?');
   });
 
   it('h asks in the background, a second h does not ask again, and the checked answer appears; v judges it', async () => {

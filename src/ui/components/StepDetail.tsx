@@ -1,9 +1,9 @@
 import { Box, Text } from 'ink';
-import { groupState } from '../../exec/group.js';
+import { groupState, processAlive } from '../../exec/group.js';
 import type { IncidentState } from '../../incident/replay.js';
 import type { Step } from '../../runbook/schema.js';
 import type { Running } from '../state.js';
-import { outputFor, reflow, shownCommand, truncate, unfinishedRun, wrap } from '../view.js';
+import { outputFor, reflow, shownCommand, strayRun, truncate, unfinishedRun, wrap } from '../view.js';
 
 interface Props {
   state: IncidentState;
@@ -26,9 +26,12 @@ export function StepDetail({ state, step, running, scroll, width, height, now, c
   if (cmd) for (const l of wrap(`$ ${cmd}${step.shell ? '   (sh -c)' : ''}`, width, 3)) head.push({ text: l, color: 'cyan' });
   if (st?.status === 'failed' || st?.status === 'skipped') head.push({ text: truncate(`${st.status}: ${st.reason ?? ''}`, width), color: st.status === 'failed' ? 'red' : 'gray' });
   // Started in the log, but not by this screen: another terminal runs it, or its writer died mid-run.
+  // The system is asked at each render (a few syscalls): the group may end while the screen is open.
   if (st?.status === 'running' && !(running && running.stepId === step.id)) {
-    // Asked of the system at each render: the group may end while the screen is open.
-    for (const l of wrap(unfinishedRun(st, st.process ? groupState(st.process) : undefined), width, 3)) head.push({ text: l, color: 'yellow' });
+    const check = st.process ? { group: groupState(st.process), writerAlive: processAlive(st.process.writer_pid) } : undefined;
+    for (const l of wrap(unfinishedRun(st, check), width, 3)) head.push({ text: l, color: 'yellow' });
+  } else if (st?.process && !(running && running.stepId === step.id) && groupState(st.process) === 'running') {
+    for (const l of wrap(strayRun(st.process), width, 3)) head.push({ text: l, color: 'yellow' });
   }
   const flow = [step.next ? `next: ${step.next}` : '', step.on_fail ? `on fail: ${step.on_fail}` : ''].filter(Boolean).join('  ');
   const instrRoom = Math.max(2, Math.floor((height - head.length) * 0.4));
