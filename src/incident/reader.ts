@@ -59,43 +59,18 @@ export function readLogFile(path: string, opts: { sha256?: boolean; chunkBytes?:
 }
 
 /**
- * parseLog's line-by-line path over a file read in fixed chunks, so a large log is never held
- * whole beside its records (the 100,000-event export's peak memory). Same lines, offsets and
- * verdicts as parseLog on the whole file; a test holds the two to that.
+ * A large log read in fixed chunks, so it is never held whole beside its records (the
+ * 100,000-event export's peak memory). The same lines, offsets and verdicts as parseLog.
  */
 function parseLogChunks(fd: number, chunkBytes: number, hash?: ReturnType<typeof createHash>): LogRead {
-  const events: StoredEvent[] = [];
-  const torn: BadLine[] = [];
+  const lines = new LineReader();
   const chunk = Buffer.allocUnsafe(chunkBytes);
-  let parts: Buffer[] = [];
-  let line = 0;
-  let lineStart = 0;
-  const endLine = (tail: Buffer) => {
-    const bytes = parts.length ? Buffer.concat([...parts, tail]) : tail;
-    parts = [];
-    line++;
-    if (bytes.length > 0) {
-      const rec = parseRecord(bytes.toString('utf8'));
-      if (typeof rec === 'string') torn.push({ line, offset: lineStart, bytes: bytes.length, reason: rec });
-      else events.push(rec);
-    }
-    lineStart += bytes.length + 1;
-  };
-  for (;;) {
-    const n = readSync(fd, chunk, 0, chunkBytes, null);
-    if (n === 0) break;
+  for (let n = readSync(fd, chunk, 0, chunkBytes, null); n > 0; n = readSync(fd, chunk, 0, chunkBytes, null)) {
     const got = chunk.subarray(0, n);
     hash?.update(got);
-    let start = 0;
-    for (let nl = got.indexOf(10); nl >= 0; nl = got.indexOf(10, start)) {
-      endLine(got.subarray(start, nl));
-      start = nl + 1;
-    }
-    // The chunk buffer is reused: keep a copy of the unfinished line.
-    if (start < n) parts.push(Buffer.from(got.subarray(start)));
+    lines.push(got);
   }
-  endLine(Buffer.alloc(0));
-  return { events, torn };
+  return lines.end();
 }
 
 /** Pure: bytes → records and bad lines. */
@@ -103,25 +78,50 @@ export function parseLog(buf: Buffer): LogRead {
   // Fast path for an intact log of ordinary size: one JSON.parse of all lines is quicker than
   // one per line (first paint). Past 8 MiB the joined copy costs more memory than it saves
   // time. Any torn or odd line sends us down the line-by-line path below.
-  const fast = buf.length <= 8 * 1024 * 1024 ? parseWhole(buf) : undefined;
+  const fast = buf.length <= WHOLE_READ_MAX ? parseWhole(buf) : undefined;
   if (fast) return { events: fast, torn: [] };
-  const events: StoredEvent[] = [];
-  const torn: BadLine[] = [];
-  let start = 0;
-  let line = 0;
-  while (start <= buf.length) {
-    let end = buf.indexOf(10, start);
-    if (end < 0) end = buf.length;
-    line++;
-    if (end > start) {
-      const text = buf.toString('utf8', start, end);
-      const rec = parseRecord(text);
-      if (typeof rec === 'string') torn.push({ line, offset: start, bytes: end - start, reason: rec });
-      else events.push(rec);
+  const lines = new LineReader();
+  lines.push(buf);
+  return lines.end();
+}
+
+/**
+ * The line-by-line path, fed bytes in pieces of any size: each "\n" ends a line, and what
+ * follows the last one is a line too. Torn lines are kept with their number, offset and size.
+ */
+class LineReader {
+  private readonly events: StoredEvent[] = [];
+  private readonly torn: BadLine[] = [];
+  private parts: Buffer[] = [];
+  private line = 0;
+  private lineStart = 0;
+
+  /** `piece` may be reused by the caller afterwards: an unfinished line is copied. */
+  push(piece: Buffer): void {
+    let start = 0;
+    for (let nl = piece.indexOf(10); nl >= 0; nl = piece.indexOf(10, start)) {
+      this.endLine(piece.subarray(start, nl));
+      start = nl + 1;
     }
-    start = end + 1;
+    if (start < piece.length) this.parts.push(Buffer.from(piece.subarray(start)));
   }
-  return { events, torn };
+
+  end(): LogRead {
+    this.endLine(Buffer.alloc(0));
+    return { events: this.events, torn: this.torn };
+  }
+
+  private endLine(tail: Buffer): void {
+    const bytes = this.parts.length ? Buffer.concat([...this.parts, tail]) : tail;
+    this.parts = [];
+    this.line++;
+    if (bytes.length > 0) {
+      const rec = parseRecord(bytes.toString('utf8'));
+      if (typeof rec === 'string') this.torn.push({ line: this.line, offset: this.lineStart, bytes: bytes.length, reason: rec });
+      else this.events.push(rec);
+    }
+    this.lineStart += bytes.length + 1;
+  }
 }
 
 function parseWhole(buf: Buffer): StoredEvent[] | undefined {
