@@ -1,6 +1,6 @@
 /** `oncall step run|skip|done`: the TUI's step keys for scripts and ChatOps; same events. */
 import { ExitError, UserError } from '../errors.js';
-import { liveRun } from '../exec/group.js';
+import { secondRunRefused } from '../exec/group.js';
 import { shellQuote } from '../runbook/render.js';
 import { durationMs } from '../runbook/template.js';
 import { executeStep } from '../runner/execute.js';
@@ -29,8 +29,8 @@ export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & 
   const t = openTarget(ctx, opts.incident);
   try {
     findStep(t, stepId);
-    const live = liveRun(t.state.steps[stepId]);
-    if (live) throw new UserError(`step ${stepId} was not run: its previous run (#${live.seq}) is still going as process group ${live.pid}`, { code: 'conflict', hint: `wait for it, or stop it with kill -TERM -- -${live.pid}, then run the step again` });
+    const refused = secondRunRefused(t.state.steps[stepId]);
+    if (refused) throw new UserError(`step ${stepId} was not run: ${refused.why}`, { code: 'conflict', hint: `${refused.fix}, then run the step again` });
     const config = await ctx.config();
     // --param values: secret ones stay in memory; others are recorded like the screen does.
     const given = parseParamFlags(opts.param);

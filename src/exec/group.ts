@@ -26,13 +26,7 @@ export type GroupState = 'running' | 'ended' | 'elsewhere';
 /** Whether the group still has live members on this machine; 'elsewhere' when it ran on another host. */
 export function groupState(g: GroupIdentity): GroupState {
   if (g.host !== hostname()) return 'elsewhere';
-  if (!isGroupPid(g.pid)) return 'ended';
-  try {
-    process.kill(-g.pid, 0);
-  } catch (err) {
-    // EPERM: the group exists but is not ours to signal; it is still running.
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return 'ended';
-  }
+  if (!isGroupPid(g.pid) || !answers(-g.pid)) return 'ended';
   if (!hasProc()) return 'running';
   // The group id is in use. A leader alive with another start time means the id was reused by
   // something unrelated. A leader that is gone or a zombie (killed, not yet reaped: the kernel
@@ -46,14 +40,19 @@ export function groupState(g: GroupIdentity): GroupState {
 
 /** Whether a process is alive on this machine (an oncall that wrote a log, say). */
 export function processAlive(pid: number): boolean {
-  if (!isGroupPid(pid)) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
+  if (!isGroupPid(pid) || !answers(pid)) return false;
   const st = hasProc() ? readStat(pid) : undefined;
   return !st || st.state !== 'Z';
+}
+
+/** kill(target, 0): a process (or, negative, a group) exists; EPERM means it exists but is not ours. */
+function answers(target: number): boolean {
+  try {
+    process.kill(target, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 interface Stat {
@@ -108,4 +107,10 @@ function liveMember(pgid: number, leaderTicks: number | undefined): boolean {
  */
 export function liveRun<T extends GroupIdentity>(st: { process?: T } | undefined): T | undefined {
   return st?.process && groupState(st.process) === 'running' ? st.process : undefined;
+}
+
+/** Why a new run of the step is refused and the way out, for the screen and `oncall step run` alike. */
+export function secondRunRefused(st: { process?: GroupIdentity & { seq: number } } | undefined): { why: string; fix: string } | undefined {
+  const live = liveRun(st);
+  return live && { why: `its previous run (#${live.seq}) is still going as process group ${live.pid}`, fix: `wait for it, or stop it with kill -TERM -- -${live.pid}` };
 }

@@ -4,7 +4,7 @@
  */
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { liveRun } from '../exec/group.js';
+import { secondRunRefused } from '../exec/group.js';
 import type { Actor } from '../incident/events.js';
 import type { LogFollower } from '../incident/follow.js';
 import { judgeTarget } from '../incident/replay.js';
@@ -127,8 +127,8 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
     const state = follower.state;
     switch (effect.kind) {
       case 'prepare-run': {
-        const live = liveRun(state.steps[effect.stepId]);
-        if (live) return dispatch({ type: 'message', text: `not run: its previous run (#${live.seq}) is still going as process group ${live.pid}; wait for it, or stop it with kill -TERM -- -${live.pid}`, tone: 'error' });
+        const refused = secondRunRefused(state.steps[effect.stepId]);
+        if (refused) return dispatch({ type: 'message', text: `not run: ${refused.why}; ${refused.fix}`, tone: 'error' });
         const p = prepareStep(state, effect.stepId, { cwd, defaultTimeoutMs, secrets: secrets.current });
         if (!p.ok) {
           if (p.reason === 'missing-params') {
