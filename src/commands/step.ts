@@ -46,13 +46,17 @@ export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & 
     const p = prepareStep(t.state, stepId, { cwd: ctx.cwd, secrets: { ...given }, defaultTimeoutMs: config.default_timeout !== undefined ? durationMs(config.default_timeout) : DEFAULT_TIMEOUT_MS });
     if (p.ok && opts.yes) for (const [name, value] of Object.entries(given)) if (!secrets[name] && t.state.params[name] !== value) t.store.append({ type: 'parameter.set', actor, data: { name, value } });
     if (!p.ok) {
-      if (p.reason === 'missing-params') throw new UserError(`step ${stepId} needs parameter${p.missing.length > 1 ? 's' : ''} ${p.missing.map((m) => m.name).join(', ')}`, { code: 'usage', hint: `add ${p.missing.map((m) => `--param ${m.name}=VALUE`).join(' ')}` });
+      if (p.reason === 'missing-params') {
+        const empty = p.missing.filter((m) => (given[m.name] ?? t.state.params[m.name]) === '');
+        throw new UserError(`step ${stepId} was not run: it uses parameter${p.missing.length > 1 ? 's' : ''} ${p.missing.map((m) => m.name).join(', ')}, which ${p.missing.length > 1 ? 'have' : 'has'} no value${empty.length ? ` (${empty.map((m) => m.name).join(', ')} empty)` : ''}`, { code: 'usage', hint: `add ${p.missing.map((m) => `--param ${m.name}=VALUE`).join(' ')}` });
+      }
       if (p.reason === 'bad-param') throw new UserError(`parameter ${p.param.name}=${JSON.stringify(p.value)} does not match ${p.param.pattern}`, { code: 'invalidInput' });
       if (p.reason === 'leading-dash') throw new UserError(`parameter ${p.param.name}=${JSON.stringify(p.value)} starts with "-" and would be read as an option`, { code: 'invalidInput' });
       throw new UserError(`step ${stepId} has no command`, { code: 'usage', hint: 'mark a manual step with `oncall step done STEP`' });
     }
     const c = p.command;
-    const shown = `argv: ${c.shownArgv.map(shellQuote).join(' ')}\ncwd: ${c.cwd}\ntimeout: ${c.timeoutMs / 1000} s`;
+    const vars = Object.entries(c.vars).map(([k, v]) => `${k}=${c.secretVars.includes(k) ? '••••' : shellQuote(v)}`);
+    const shown = [`argv: ${c.shownArgv.map(shellQuote).join(' ')}`, `cwd: ${c.cwd}`, `timeout: ${c.timeoutMs / 1000} s`, ...(vars.length ? [`shell variables (not exported to programs): ${vars.join(' ')}`] : [])].join('\n');
     if (!opts.yes) {
       print(ctx, shown);
       throw new UserError('not run: read the command above, then add --yes to run it', { code: 'usage' });

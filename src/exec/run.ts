@@ -4,6 +4,7 @@
  * (SIGTERM, then SIGKILL), output captured within fixed bounds, sanitised and redacted.
  */
 import type * as Execa from 'execa';
+import { existsSync } from 'node:fs';
 import { redact } from '../redact/index.js';
 import { HeadTail } from './capture.js';
 import { sanitize } from '../util/sanitize.js';
@@ -169,7 +170,7 @@ export async function* runCommand(spec: RunSpec, signal?: AbortSignal): AsyncGen
     }
     const r = await finished;
     const durationMs = Math.round(performance.now() - started);
-    const spawnError = r.failed && r.exitCode === undefined && !r.signal && !timedOut && !cancelled ? (r.originalMessage || r.shortMessage || 'could not start') : undefined;
+    const spawnError = r.failed && r.exitCode === undefined && !r.signal && !timedOut && !cancelled ? plainSpawnError(file!, spec.cwd, (r as { code?: string }).code, r.originalMessage || r.shortMessage) : undefined;
     yield {
       type: 'finished',
       result: {
@@ -192,6 +193,14 @@ export async function* runCommand(spec: RunSpec, signal?: AbortSignal): AsyncGen
     else endGroup();
     killTimer?.unref();
   }
+}
+
+/** Why a program could not start, in the words an operator expects (not `spawn dff ENOENT`). */
+export function plainSpawnError(file: string, cwd: string, code: string | undefined, raw: string | undefined): string {
+  if (!existsSync(cwd)) return `working directory not found: ${cwd}`;
+  if (code === 'ENOENT') return `command not found: ${file} (is it installed and on PATH?)`;
+  if (code === 'EACCES') return `permission denied: ${file} (is it executable?)`;
+  return raw || 'could not start';
 }
 
 /** Signals the whole process group; false when it is already gone. */

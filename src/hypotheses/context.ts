@@ -4,7 +4,8 @@
  * instruction that nothing inside it is an instruction.
  */
 import { createHash } from 'node:crypto';
-import type { StoredEvent } from '../incident/events.js';
+import type { EventDataMap, StoredEvent } from '../incident/events.js';
+import { commandResult } from '../incident/format.js';
 import { wellFormed, type IncidentState } from '../incident/replay.js';
 import { redact } from '../redact/index.js';
 
@@ -81,7 +82,7 @@ export function eventText(e: StoredEvent): string | undefined {
     case 'command.ran': {
       const out = d.stdout as { text: string };
       const err = d.stderr as { text: string };
-      const res = d.timed_out ? 'timed out' : d.cancelled ? 'cancelled' : `exit ${String(d.exit_code)}`;
+      const res = commandResult(d as EventDataMap['command.ran']);
       return `ran ${one((d.argv as string[]).join(' '), 300)} (${res})\n${tail(`${out.text}${err.text ? `\n[stderr]\n${err.text}` : ''}`, OUTPUT_CHARS)}`;
     }
     case 'note.added': return `${d.kind ? `${String(d.kind)} ` : ''}note by ${e.actor.name}: ${one(String(d.text), 800)}`;

@@ -49,6 +49,8 @@ export interface EventDataMap {
     duration_ms: number;
     timed_out: boolean;
     cancelled: boolean;
+    /** Why the program could not start at all (not found, not executable), in plain words. */
+    error?: string;
     stdout: CapturedOutput;
     stderr: CapturedOutput;
   };

@@ -115,7 +115,7 @@ export function wellFormed(e: StoredEvent): boolean {
     case 'step.skipped': case 'step.failed': return isStr(d.step) && isStr(d.reason);
     case 'command.started': return isOptStr(d.step) && isGroupPid(d.pid) && isStr(d.host) && isOptNum(d.start_ticks) && typeof d.writer_pid === 'number';
     case 'command.ran': return Array.isArray(d.argv) && d.argv.every(isStr) && isOptStr(d.step) && isOut(d.stdout) && isOut(d.stderr) && typeof d.duration_ms === 'number'
-      && (d.exit_code === null || typeof d.exit_code === 'number') && (d.signal === null || isStr(d.signal)) && isScalar(d.timed_out) && isScalar(d.cancelled);
+      && (d.exit_code === null || typeof d.exit_code === 'number') && (d.signal === null || isStr(d.signal)) && isScalar(d.timed_out) && isScalar(d.cancelled) && isOptStr(d.error);
     case 'note.added': case 'action.recorded': return isStr(d.text) && isOptStr(d.kind);
     case 'status.changed': return isStr(d.to) && ['investigating', 'mitigated', 'resolved'].includes(d.to as string) && isScalar(d.from);
     case 'severity.changed': return isStr(d.to) && isScalar(d.from);

@@ -5,7 +5,7 @@
  */
 import type { Actor, NoteKind, StoredEvent } from '../incident/events.js';
 import { latestVerdict, type IncidentState } from '../incident/replay.js';
-import { describeEvent } from '../incident/format.js';
+import { commandResult, describeEvent } from '../incident/format.js';
 import { matchKnownCauses } from '../runbook/known-causes.js';
 import { redactInPlace } from '../redact/index.js';
 import { sanitize } from '../util/sanitize.js';
@@ -122,10 +122,6 @@ export function parseActionItem(text: string, seq: number, author: string): Acti
 function seconds(from: string | null, to: string | null): number | null {
   if (!from || !to) return null;
   return Math.round((Date.parse(to) - Date.parse(from)) / 1000);
-}
-
-function commandResult(c: IncidentState['commands'][number]): string {
-  return c.timed_out ? 'timed out' : c.cancelled ? 'cancelled' : c.signal ? `killed by ${c.signal}` : `exit ${c.exit_code}`;
 }
 
 const SIGNIFICANT = new Set(['incident.opened', 'alert.attached', 'runbook.selected', 'step.completed', 'step.failed', 'step.skipped', 'command.ran', 'note.added', 'action.recorded', 'status.changed', 'severity.changed', 'parameter.set', 'hypothesis.proposed', 'hypothesis.judged', 'postmortem.exported', 'incident.closed']);

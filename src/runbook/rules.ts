@@ -1,5 +1,6 @@
 /** Cross-field rules that JSON Schema cannot state. Pure; returns every violation. */
 import type { Runbook } from './schema.js';
+import { DOCUMENTED_ENV, SHELL_SET, scanShell } from './shell-vars.js';
 import { durationMs, envNameFor, isReservedEnv, MAX_TIMEOUT_MS, placeholdersIn } from './template.js';
 
 import type { RuleViolation } from '../util/strict-yaml.js';
@@ -25,7 +26,7 @@ export function checkRunbookRules(rb: Runbook): RuleViolation[] {
     if (params.has(p.name)) out.push({ path: ['parameters', i, 'name'], message: `duplicate parameter "${p.name}"`, hint: 'give each parameter a unique name' });
     else params.set(p.name, i);
     const env = envNameFor(p.name);
-    if (isReservedEnv(env)) out.push({ path: ['parameters', i, 'name'], message: `parameter "${p.name}" would set the environment variable ${env}, which changes how commands run`, hint: 'rename it, e.g. target_path' });
+    if (isReservedEnv(env)) out.push({ path: ['parameters', i, 'name'], message: `parameter "${p.name}" would be the shell variable ${env}, which the shell itself reads or programs need from the environment`, hint: 'rename it, e.g. target_path' });
     const bad = compiles(p.pattern);
     if (bad) out.push({ path: ['parameters', i, 'pattern'], message: `pattern does not compile: ${bad}`, hint: 'write a JavaScript regular expression, e.g. ^[a-z0-9-]+$' });
     else if (p.default !== undefined && !fullMatch(p.pattern, p.default)) out.push({ path: ['parameters', i, 'default'], message: `default ${JSON.stringify(p.default)} does not match the parameter's pattern ${p.pattern}`, hint: 'fix the default or the pattern' });
@@ -46,8 +47,18 @@ export function checkRunbookRules(rb: Runbook): RuleViolation[] {
     if (Array.isArray(s.command) && s.shell === true) out.push({ path: ['steps', i], key: 'shell', message: 'shell: true needs the command as one string', hint: 'write command: "df -h | sort" or drop shell: true' });
     if (typeof s.command === 'string') {
       const names = placeholdersIn(s.command);
-      if (names.length) out.push({ path: ['steps', i, 'command'], message: `shell command splices parameter {{${names[0]}}} into the shell string, which allows injection`, hint: `reference it as "$${envNameFor(names[0]!)}" (the parameter arrives as an environment variable)` });
+      if (names.length) out.push({ path: ['steps', i, 'command'], message: `shell command splices parameter {{${names[0]}}} into the shell string, which allows injection`, hint: `reference it as "$${envNameFor(names[0]!)}" (the parameter arrives as a shell variable)` });
+      const unknown = unknownVariables(s.command, [...params.keys()].map(envNameFor), s.environment ?? []);
+      if (unknown.length) {
+        const lower = unknown.find((u) => params.has(u));
+        out.push({
+          path: ['steps', i, 'command'],
+          message: `the script reads ${unknown.map((u) => `$${u}`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} neither a parameter, set by the script, nor a documented environment variable`,
+          hint: lower ? `parameter ${lower} is $${envNameFor(lower)}` : `declare a parameter, or list what it reads from your environment under environment: (e.g. environment: [${unknown[0]}])`,
+        });
+      }
     }
+    if (s.environment !== undefined && typeof s.command !== 'string') out.push({ path: ['steps', i], key: 'environment', message: 'environment: lists what a shell script reads; this step has no shell command', hint: 'drop it, or make the command a shell string with shell: true' });
     if (Array.isArray(s.command)) {
       s.command.forEach((arg, j) => {
         for (const name of placeholdersIn(arg)) {
@@ -88,6 +99,13 @@ export function checkRunbookRules(rb: Runbook): RuleViolation[] {
     }
   });
   return out;
+}
+
+/** Variables a script reads that nothing provides: not a parameter, not set by the script, not a shell or documented environment variable, not declared. */
+export function unknownVariables(script: string, paramVars: readonly string[], declared: readonly string[]): string[] {
+  const { reads, assigns } = scanShell(script);
+  const known = new Set<string>([...paramVars, ...assigns, ...SHELL_SET, ...DOCUMENTED_ENV, ...declared]);
+  return reads.filter((r) => !known.has(r));
 }
 
 export function fullMatch(pattern: string, value: string): boolean {

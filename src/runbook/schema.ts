@@ -49,12 +49,14 @@ export const stepSchema = z.strictObject({
   instructions: z.string().optional().describe('markdown shown beside the step'),
   command: z.union([z.array(z.string()).min(1), text]).optional()
     .describe('argv list, e.g. [df, -h, "{{mountpoint}}"]; a string only with shell: true'),
-  shell: z.boolean().optional().describe('run command (a string) with /bin/sh; parameters arrive as environment variables'),
+  shell: z.boolean().optional().describe('run command (a string) with /bin/sh; parameters arrive as shell variables ($NAME), not exported to programs'),
+  environment: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).optional()
+    .describe('environment variables a shell command reads from the operator\'s environment (beyond HOME, PATH, USER and the like), e.g. [KUBECONFIG]'),
   timeout: duration.optional(),
   expect: expectSchema.optional(),
   on_fail: target.optional().describe('step id to go to when this step fails, or end'),
   next: target.optional().describe('step id to go to when this step succeeds, or end'),
-  warning: text.optional().describe('shown in the confirmation prompt of an action'),
+  warning: text.max(400).optional().describe('shown in full in the confirmation prompt (at most 400 characters, so it always fits)'),
 });
 
 export const signalSchema = z.strictObject({

@@ -1,16 +1,22 @@
-/** Parameters in commands: `{{name}}` inside argv elements, `$NAME` in shell strings. */
+/**
+ * Parameters in commands: `{{name}}` inside argv elements, `$NAME` in shell strings, where
+ * NAME is an unexported shell variable (see runner/prepare.ts): no program the script starts
+ * sees it in its environment.
+ */
+import { DOCUMENTED_ENV, SHELL_READS } from './shell-vars.js';
 
 export const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}/g;
 
-/** Environment names a parameter may not take: they would change how the shell or loader behaves. */
-const RESERVED_ENV = new Set(['PATH', 'HOME', 'USER', 'SHELL', 'IFS', 'TERM', 'PWD', 'OLDPWD', 'LANG', 'TMPDIR', 'ENV', 'CDPATH', 'PS1', 'PS2', 'PS4', 'NODE_OPTIONS', 'LOGNAME', 'MAIL', 'HOSTNAME']);
+const RESERVED = new Set<string>([...SHELL_READS, ...DOCUMENTED_ENV]);
 
+/** The shell variable a parameter becomes in `shell: true` steps. */
 export function envNameFor(param: string): string {
   return param.toUpperCase();
 }
 
+/** Names a parameter's shell variable may not take: the shell reads them, or programs need them from the environment. */
 export function isReservedEnv(name: string): boolean {
-  return RESERVED_ENV.has(name) || /^(LD_|BASH_|ONCALL_|LC_|DYLD_)/.test(name);
+  return RESERVED.has(name.toUpperCase()) || /^(LD_|BASH_|ONCALL_|LC_|DYLD_)/i.test(name);
 }
 
 export function placeholdersIn(text: string): string[] {

@@ -19,9 +19,18 @@ export interface Verdict {
   reason?: string;
 }
 
+/** A shell's "not found" (exit 127) in plain words: the last program it could not find. */
+export function shellNotFound(r: Pick<RunResult, 'exitCode' | 'stderr'>, shell: boolean): string | undefined {
+  if (!shell || r.exitCode !== 127) return undefined;
+  const found = [...r.stderr.text.matchAll(/(?:^|\n)[^\n]*?:\s*(?:line \d+:\s*)?([^\s:]+): (?:command )?not found/g)].pop();
+  return found ? `command not found: ${found[1]} (is it installed and on PATH?)` : undefined;
+}
+
 /** Success as the step's `expect` defines it (default: exit code 0). */
-export function judge(step: Step | undefined, r: RunResult): Verdict {
-  if (r.spawnError) return { ok: false, reason: `could not start: ${r.spawnError}` };
+export function judge(step: Step | undefined, r: RunResult, shell = false): Verdict {
+  if (r.spawnError) return { ok: false, reason: r.spawnError };
+  const notFound = shellNotFound(r, shell);
+  if (notFound) return { ok: false, reason: notFound };
   if (r.timedOut) return { ok: false, reason: 'timed out' };
   if (r.cancelled) return { ok: false, reason: 'cancelled by the operator' };
   if (r.signal) return { ok: false, reason: `killed by ${r.signal}` };
@@ -46,8 +55,9 @@ export function commandRecord(cmd: Pick<PreparedCommand, 'shownArgv' | 'shell' |
     duration_ms: r.durationMs,
     timed_out: r.timedOut,
     cancelled: r.cancelled,
+    ...(r.spawnError ? { error: r.spawnError } : {}),
     stdout: r.stdout,
-    stderr: r.spawnError ? { ...r.stderr, text: `${r.stderr.text}${r.spawnError}\n` } : r.stderr,
+    stderr: r.stderr,
   };
 }
 
@@ -100,7 +110,7 @@ export async function* executeStep(store: IncidentStore, actor: Actor, cmd: Prep
     }
     throw err;
   }
-  const v = judge(step, r);
+  const v = judge(step, r, cmd.shell);
   const e = v.ok
     ? store.append({ type: 'step.completed', actor, data: { step: step.id, via: 'command' } })
     : store.append({ type: 'step.failed', actor, data: { step: step.id, reason: v.reason! } });
@@ -121,6 +131,6 @@ export async function* executeTyped(store: IncidentStore, actor: Actor, line: st
   }
   const r = result!;
   const e = store.append({ type: 'command.ran', actor, data: fitRecord(commandRecord(cmd, r)) });
-  const v = judge(undefined, r);
+  const v = judge(undefined, r, true);
   yield { type: 'recorded', ok: v.ok, ...(v.reason ? { reason: v.reason } : {}), seq: e.seq };
 }

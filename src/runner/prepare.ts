@@ -2,6 +2,7 @@
 import type { IncidentState } from '../incident/replay.js';
 import { fullMatch } from '../runbook/rules.js';
 import type { Parameter, Step } from '../runbook/schema.js';
+import { scanShell } from '../runbook/shell-vars.js';
 import { durationMs, envNameFor, fillArgv, placeholdersIn } from '../runbook/template.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -14,10 +15,12 @@ export interface PreparedCommand {
   shownArgv: string[];
   shell: boolean;
   cwd: string;
-  /** Parameters passed as environment variables (shell steps get all known ones). */
+  /** Added to the process environment: only the ONCALL_P_* carriers of shell variables, which the script unsets first thing. */
   env: Record<string, string>;
-  /** Names of env entries whose values are secret (never shown or recorded). */
-  secretEnv: string[];
+  /** Shell steps: the parameters the script uses, as unexported shell variables (NAME → value). */
+  vars: Record<string, string>;
+  /** Names of vars whose values are secret (never shown or recorded). */
+  secretVars: string[];
   timeoutMs: number;
   /** Values to mask in output. */
   secrets: string[];
@@ -29,15 +32,26 @@ export type Preparation =
   | { ok: false; reason: 'missing-params'; missing: Parameter[] }
   | { ok: false; reason: 'bad-param' | 'leading-dash'; param: Parameter; value: string };
 
-/** Parameters this step needs: {{name}} in argv, $NAME / ${NAME} in a shell string. */
+/** Parameters this step uses: {{name}} in argv, every expansion of $NAME in a shell string (see shell-vars.ts). */
 export function paramsNeeded(step: Step, params: readonly Parameter[]): Parameter[] {
   if (step.command === undefined) return [];
   if (Array.isArray(step.command)) {
     const names = new Set(step.command.flatMap(placeholdersIn));
     return params.filter((p) => names.has(p.name));
   }
-  const script = step.command;
-  return params.filter((p) => new RegExp(`\\$(\\{${envNameFor(p.name)}\\}|${envNameFor(p.name)}(?![A-Za-z0-9_]))`).test(script));
+  const reads = new Set(scanShell(step.command).reads);
+  return params.filter((p) => reads.has(envNameFor(p.name)));
+}
+
+/**
+ * The line put before a shell step's script: each parameter it uses becomes a shell variable
+ * that is not exported (an inherited one of that name is unset first), so no program the
+ * script starts receives it in its environment; the ONCALL_P_* carriers are unset too. One
+ * line, so the shell's line numbers in error messages stay those of the script.
+ */
+export function shellPreamble(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  return `unset ${names.join(' ')}; ${names.map((n) => `${n}=$ONCALL_P_${n}`).join(' ')}; unset ${names.map((n) => `ONCALL_P_${n}`).join(' ')}; `;
 }
 
 export function prepareStep(state: IncidentState, stepId: string, opts: { cwd: string; defaultTimeoutMs?: number; secrets?: Readonly<Record<string, string>> }): Preparation {
@@ -49,7 +63,8 @@ export function prepareStep(state: IncidentState, stepId: string, opts: { cwd: s
   const params = rb.parameters ?? [];
   const values: Record<string, string> = { ...state.params, ...(opts.secrets ?? {}) };
   const needed = paramsNeeded(step, params);
-  const missing = needed.filter((p) => values[p.name] === undefined);
+  // Fail closed: a parameter the step uses is never passed empty (grep -F "" matches everything).
+  const missing = needed.filter((p) => values[p.name] === undefined || values[p.name] === '');
   if (missing.length) return { ok: false, reason: 'missing-params', missing };
   // Checked again here, right before use, whatever checked them before.
   for (const p of needed) if (!fullMatch(p.pattern, values[p.name]!)) return { ok: false, reason: 'bad-param', param: p, value: values[p.name]! };
@@ -64,15 +79,18 @@ export function prepareStep(state: IncidentState, stepId: string, opts: { cwd: s
     }
     const shownValues = { ...values };
     for (const p of params) if (p.secret && values[p.name] !== undefined) shownValues[p.name] = `{{${p.name}}}`;
-    return { ok: true, command: { step, argv: fillArgv(step.command, values), shownArgv: fillArgv(step.command, shownValues), shell: false, cwd: opts.cwd, env: {}, secretEnv: [], timeoutMs, secrets } };
+    return { ok: true, command: { step, argv: fillArgv(step.command, values), shownArgv: fillArgv(step.command, shownValues), shell: false, cwd: opts.cwd, env: {}, vars: {}, secretVars: [], timeoutMs, secrets } };
   }
+  // Only the parameters the script uses, each checked above.
   const env: Record<string, string> = {};
-  const secretEnv: string[] = [];
-  for (const p of params) {
-    if (values[p.name] === undefined || !fullMatch(p.pattern, values[p.name]!)) continue;
-    env[envNameFor(p.name)] = values[p.name]!;
-    if (p.secret) secretEnv.push(envNameFor(p.name));
+  const vars: Record<string, string> = {};
+  const secretVars: string[] = [];
+  for (const p of needed) {
+    const name = envNameFor(p.name);
+    vars[name] = values[p.name]!;
+    env[`ONCALL_P_${name}`] = values[p.name]!;
+    if (p.secret) secretVars.push(name);
   }
-  const argv = ['/bin/sh', '-c', step.command];
-  return { ok: true, command: { step, argv, shownArgv: argv, shell: true, cwd: opts.cwd, env, secretEnv, timeoutMs, secrets } };
+  const argv = ['/bin/sh', '-c', shellPreamble(Object.keys(vars)) + step.command];
+  return { ok: true, command: { step, argv, shownArgv: ['/bin/sh', '-c', step.command], shell: true, cwd: opts.cwd, env, vars, secretVars, timeoutMs, secrets } };
 }

@@ -4,8 +4,9 @@
  */
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { secondRunRefused } from '../exec/group.js';
+import { groupState, processAlive, secondRunRefused } from '../exec/group.js';
 import type { Actor } from '../incident/events.js';
+import { eventDetails } from '../incident/format.js';
 import type { LogFollower } from '../incident/follow.js';
 import { judgeTarget } from '../incident/replay.js';
 import type { IncidentStore } from '../incident/store.js';
@@ -17,13 +18,15 @@ import { HypothesesPanel, hypothesisLines } from './components/HypothesesPanel.j
 import type { HypothesizeInput } from '../hypotheses/run.js';
 import { Confirm } from './components/Confirm.js';
 import { Footer } from './components/Footer.js';
+import { FullText, fullRoom } from './components/FullText.js';
 import { Header } from './components/Header.js';
-import { Help } from './components/Help.js';
 import { PromptLine } from './components/PromptLine.js';
-import { StepDetail } from './components/StepDetail.js';
+import { StepDetail, detailRows } from './components/StepDetail.js';
 import { StepList } from './components/StepList.js';
-import { initialUi, uiReducer, type Effect } from './state.js';
-import { stepViews } from './view.js';
+import { Timeline } from './components/Timeline.js';
+import { HELP_LINES } from './help.js';
+import { initialUi, uiReducer, type ConfirmView, type Effect, type Layout } from './state.js';
+import { fullStep, stepDetail, stepViews, wrap, wrapOutput, type DetailInput } from './view.js';
 
 export interface AppProps {
   store: IncidentStore;
@@ -39,6 +42,21 @@ export interface AppProps {
   /** Where and how to ask for hypotheses (h). */
   hypotheses?: Pick<HypothesizeInput, 'host' | 'model' | 'deadlines' | 'numCtx'> & { youFirst: boolean };
   onExit?: () => void;
+}
+
+/** Terminals at least this wide show the timeline beside the steps. */
+const WIDE = 150;
+
+/** The lines of the confirm box for a prepared step. */
+function confirmLines(c: ReturnType<typeof prepareStep> & { ok: true }): string[] {
+  const cmd = c.command;
+  const vars = Object.entries(cmd.vars).map(([k, v]) => `${k}=${cmd.secretVars.includes(k) ? '••••' : shellQuote(v)}`);
+  return [
+    `argv: ${cmd.shownArgv.map(shellQuote).join(' ')}`,
+    `cwd: ${cmd.cwd}`,
+    `timeout: ${cmd.timeoutMs / 1000} s`,
+    ...(vars.length ? [`shell variables (not exported to programs): ${vars.join(' ')}`] : []),
+  ];
 }
 
 export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, pollMs = 250, secrets: givenSecrets, hypotheses: hypoSettings, onExit }: AppProps) {
@@ -123,6 +141,41 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
     };
   }, [exit, onExit]);
 
+  // Geometry: the reducer needs the same numbers the panes use, to stop scrolling at the ends.
+  const cols = Math.max(40, size.cols);
+  const rows = Math.max(12, size.rows);
+  const wide = cols >= WIDE;
+  const leftW = wide ? 34 : Math.min(38, Math.max(20, Math.floor(cols * 0.32)));
+  const tlW = wide ? Math.floor((cols - leftW - 2) * 0.45) : 0;
+  const rightW = cols - leftW - 1 - (wide ? tlW + 1 : 0);
+  const panel = hypothesisLines(incident, causes, ui.hypo, now);
+  const causesH = Math.min(Math.max(2, Math.floor(rows / 4)), Math.max(2, panel.length));
+  const msgLines = ui.message ? wrap(ui.message.text, cols, 2) : [' '];
+  const msgCut = !!ui.message && wrap(ui.message.text, cols).length > 2;
+  const bottomH = ui.mode.kind === 'prompt' ? 2 : 0;
+  const bodyH = Math.max(4, rows - 1 - 1 - causesH - bottomH - msgLines.length - 1);
+  const overlayH = bodyH + causesH;
+  const selectedStep = incident.runbook?.runbook.steps[ui.selected];
+  const showTimeline = wide || ui.timelineOpen;
+
+  const detailInput: DetailInput = useMemo(() => {
+    const st = selectedStep ? incident.steps[selectedStep.id] : undefined;
+    const own = !!ui.running && ui.running.stepId === selectedStep?.id;
+    // The system is asked only when the log says a group may still run (a few syscalls).
+    const check = st?.process && !own ? { group: groupState(st.process), writerAlive: processAlive(st.process.writer_pid) } : undefined;
+    const typed = ui.typedSeq !== undefined ? incident.commands.find((c) => c.seq === ui.typedSeq) : undefined;
+    return { state: incident, step: selectedStep, running: ui.running, now, ...(check ? { check, stray: check.group === 'running' } : {}), ...(typed ? { typed } : {}) };
+  }, [incident, selectedStep, ui.running, ui.typedSeq, now]);
+  const detail = useMemo(() => stepDetail(detailInput, rightW, bodyH), [detailInput, rightW, bodyH]);
+  const outLines = useMemo(() => (detail.output ? wrapOutput(detail.output.lines, rightW) : []), [detail, rightW]);
+  const layout: Layout = { outLines: outLines.length, outRoom: detailRows(detail, bodyH).outRoom, tlCount: follower.events.length, fullRoom: fullRoom(overlayH) };
+  const layoutRef = useRef(layout);
+  layoutRef.current = layout;
+
+  const showFull = useCallback((title: string, lines: string[], back?: ConfirmView) => {
+    dispatch({ type: 'full', title, lines: lines.flatMap((l) => wrap(l, cols)), ...(back ? { back: { kind: 'confirm', confirm: back } } : {}) });
+  }, [cols]);
+
   const perform = useCallback((effect: Effect) => {
     const state = follower.state;
     switch (effect.kind) {
@@ -140,11 +193,10 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
           return;
         }
         const c = p.command;
-        const envLines = Object.entries(c.env).map(([k, v]) => `${k}=${c.secretEnv.includes(k) ? '••••' : shellQuote(v)}`);
         dispatch({
           type: 'confirm',
           confirm: {
-            lines: [`argv: ${c.shownArgv.map(shellQuote).join(' ')}`, `cwd: ${c.cwd}`, `timeout: ${c.timeoutMs / 1000} s`, ...(envLines.length ? [`env: ${envLines.join(' ')}`] : [])],
+            lines: confirmLines(p),
             ...(c.step.warning ? { warning: c.step.warning } : c.step.kind === 'action' ? { warning: 'this step changes things' } : {}),
             onYes: { kind: 'run-step', stepId: effect.stepId },
           },
@@ -162,7 +214,8 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
           const at = all.findIndex((s) => s.id === effect.stepId);
           // Stay on the step so its output stays in view; Enter follows the runbook's route.
           const target = r.next === 'end' ? undefined : r.next ?? (r.ok ? all[at + 1]?.id : undefined);
-          dispatch({ type: 'suggest', stepId: target });
+          const ends = r.next === 'end' ? `the runbook ends here: ${effect.stepId} ${r.ok ? 'succeeded' : 'failed'} and its ${r.ok ? 'next' : 'on_fail'} route is end` : !target ? `${effect.stepId} failed and the runbook gives no on_fail route: choose the next step yourself (j/k)` : undefined;
+          dispatch({ type: 'suggest', stepId: target, ...(ends ? { routeEnd: ends } : {}) });
           const route = r.next === 'end' ? '; the runbook ends here' : target ? `; Enter → ${target}` : '';
           dispatch({ type: 'message', text: r.ok ? `${effect.stepId} done (#${r.seq})${route}` : `${effect.stepId} FAILED: ${r.reason} (#${r.seq})${route}`, tone: r.ok ? 'ok' : 'error' });
         });
@@ -175,7 +228,10 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         const ac = new AbortController();
         abortRef.current = ac;
         dispatch({ type: 'run-started', label: effect.line, at: Date.now() });
-        void consume(executeTyped(store, actor, effect.line, { cwd, timeoutMs: defaultTimeoutMs }, ac.signal), (r) => dispatch({ type: 'message', text: r.ok ? `command recorded (#${r.seq})` : `command failed: ${r.reason} (#${r.seq})`, tone: r.ok ? 'ok' : 'error' }));
+        void consume(executeTyped(store, actor, effect.line, { cwd, timeoutMs: defaultTimeoutMs }, ac.signal), (r) => {
+          dispatch({ type: 'typed-done', seq: r.seq });
+          dispatch({ type: 'message', text: r.ok ? `command recorded (#${r.seq})` : `command failed: ${r.reason} (#${r.seq})`, tone: r.ok ? 'ok' : 'error' });
+        });
         return;
       }
       case 'skip':
@@ -183,7 +239,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
       case 'done':
         return record(() => store.append({ type: 'step.completed', actor, data: { step: effect.stepId, via: 'manual' } }), `${effect.stepId} marked done`);
       case 'note':
-        return record(() => store.append({ type: 'note.added', actor, data: { text: effect.text } }), 'note recorded');
+        return record(() => store.append({ type: 'note.added', actor, data: { text: effect.text, ...(effect.noteKind ? { kind: effect.noteKind } : {}) } }), `${effect.noteKind ? `${effect.noteKind} ` : ''}note recorded`);
       case 'action':
         return record(() => store.append({ type: 'action.recorded', actor, data: { text: effect.text } }), 'action recorded');
       case 'status': {
@@ -250,6 +306,20 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         if ('notHypothesis' in found || 'unknown' in found) return dispatch({ type: 'message', text: `${effect.target} is not a hypothesis seq or a known cause id`, tone: 'error' });
         return record(() => store.append({ type: 'hypothesis.judged', actor, data: { ...found, verdict: effect.verdict, reason: effect.reason } }), `${effect.target} ${effect.verdict}`);
       }
+      case 'show-full': {
+        if (effect.what === 'help') return showFull('Keys', HELP_LINES);
+        if (effect.what === 'panel') return showFull('Known causes and hypotheses', panelText(state, causes, ui.hypo, Date.now()));
+        if (effect.what === 'timeline-entry') {
+          const e = follower.events[effect.index ?? follower.events.length - 1];
+          return e ? showFull(`Log entry #${e.seq}`, eventDetails(e)) : undefined;
+        }
+        if (effect.what === 'confirm') {
+          if (ui.mode.kind !== 'confirm') return;
+          const c = ui.mode.confirm;
+          return showFull(c.title ?? 'Run this command?', [...c.lines, ...(c.warning ? [`! ${c.warning}`] : []), '', 'Close this (q), then press y to confirm.'], c);
+        }
+        return showFull(selectedStep ? `Step ${selectedStep.id}` : 'Step', fullStep(detailInput, ui.message?.text));
+      }
       case 'cancel-run':
         abortRef.current?.abort();
         return dispatch({ type: 'message', text: 'cancelling: SIGTERM to the command\'s process group, SIGKILL after 2 s' });
@@ -264,7 +334,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         exit();
         return;
     }
-  }, [actor, consume, cwd, defaultTimeoutMs, exit, follower, onExit, record, store, refresh, hypoSettings]);
+  }, [actor, consume, cwd, defaultTimeoutMs, exit, follower, onExit, record, store, refresh, hypoSettings, showFull, causes, ui.hypo, ui.mode, ui.message, detailInput, selectedStep]);
 
   const performRef = useRef(perform);
   performRef.current = perform;
@@ -273,34 +343,53 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
     // Runs once per new effect; effectSeq tells equal effects apart.
   }, [ui.effectSeq]);
 
-  useInput((input, key) => dispatch({ type: 'key', input, key, steps }));
+  useInput((input, key) => {
+    // Bracketed paste (enabled by run.ts): the terminal marks where pasted text starts and ends.
+    if (input === '[200~' || input === '[201~') return dispatch({ type: 'paste', edge: input === '[200~' ? 'start' : 'end' });
+    dispatch({ type: 'key', input, key, steps, layout: layoutRef.current });
+  });
 
-  const cols = Math.max(40, size.cols);
-  const rows = Math.max(12, size.rows);
-  const leftW = Math.min(38, Math.max(20, Math.floor(cols * 0.32)));
-  const rightW = cols - leftW - 1;
-  const panel = hypothesisLines(incident, causes, ui.hypo, now);
-  const causesH = Math.min(Math.max(2, Math.floor(rows / 3)), Math.max(2, panel.length));
-  const bottomH = ui.mode.kind === 'prompt' ? 3 : 1;
-  const bodyH = Math.max(4, rows - 1 - causesH - bottomH - 1 - 1);
-  const selectedStep = incident.runbook?.runbook.steps[ui.selected];
-
+  const overlay = ui.mode.kind === 'full' || ui.mode.kind === 'confirm';
   return (
     <Box flexDirection="column" width={cols} height={rows - 1}>
       <Header state={incident} now={now} width={cols} color={color} />
-      <Box height={bodyH}>
-        {ui.mode.kind === 'help' ? null : <StepList state={incident} selected={ui.selected} width={leftW} height={bodyH} color={color} />}
-        {ui.mode.kind === 'help' ? null : <Box width={1} height={bodyH}><Text dimColor>{'│\n'.repeat(bodyH).trimEnd()}</Text></Box>}
-        {ui.mode.kind === 'help' ? <Help width={cols} />
-          : ui.mode.kind === 'confirm' ? <Confirm confirm={ui.mode.confirm} width={rightW} height={bodyH} color={color} />
-          : <StepDetail state={incident} step={selectedStep} running={ui.running} scroll={ui.scroll} width={rightW} height={bodyH} now={now} color={color} />}
-      </Box>
-      <HypothesesPanel lines={panel} width={cols} height={causesH} color={color} />
+      {ui.mode.kind === 'full' ? <FullText title={ui.mode.title} lines={ui.mode.lines} top={ui.mode.top} width={cols} height={overlayH} />
+        : ui.mode.kind === 'confirm' ? <Box height={overlayH}><Confirm confirm={ui.mode.confirm} width={cols} height={overlayH} color={color} /></Box>
+        : (
+          <Box height={bodyH}>
+            <StepList state={incident} selected={ui.selected} width={leftW} height={bodyH} color={color} dim={ui.focus === 'timeline'} />
+            <Box width={1} height={bodyH}><Text dimColor>{'│\n'.repeat(bodyH).trimEnd()}</Text></Box>
+            {!wide && ui.timelineOpen
+              ? <Timeline events={follower.events} selected={ui.tlSel} focused={ui.focus === 'timeline'} width={rightW} height={bodyH} color={color} />
+              : <StepDetail detail={detail} outLines={outLines} scroll={ui.scroll} width={rightW} height={bodyH} color={color} />}
+            {wide ? <Box width={1} height={bodyH}><Text dimColor>{'│\n'.repeat(bodyH).trimEnd()}</Text></Box> : null}
+            {wide ? <Timeline events={follower.events} selected={ui.tlSel} focused={ui.focus === 'timeline'} width={tlW} height={bodyH} color={color} /> : null}
+          </Box>
+        )}
+      {overlay ? null : <HypothesesPanel lines={panel} width={cols} height={causesH} color={color} />}
       {ui.mode.kind === 'prompt' ? <PromptLine label={ui.mode.label} text={ui.mode.text} secret={ui.mode.purpose.kind === 'param' && ui.mode.purpose.secret} width={cols} /> : null}
-      <Text color={color && ui.message ? (ui.message.tone === 'error' ? 'red' : ui.message.tone === 'ok' ? 'green' : undefined) : undefined} wrap="truncate">{ui.message?.text ?? ' '}</Text>
-      <Footer width={cols} running={!!ui.running} />
+      {msgLines.map((l, i) => (
+        <Text key={`m${i}`} color={color && ui.message ? (ui.message.tone === 'error' ? 'red' : ui.message.tone === 'ok' ? 'green' : undefined) : undefined} wrap="truncate">
+          {i === msgLines.length - 1 && msgCut ? `${l.slice(0, Math.max(0, cols - 12))}… (f: all)` : l || ' '}
+        </Text>
+      ))}
+      <Footer width={cols} running={!!ui.running} timeline={showTimeline && ui.focus === 'timeline'} mode={ui.mode.kind} />
     </Box>
   );
+}
+
+/** The panel's text in full: known causes with their evidence, and every hypothesis of the latest answer with its details. */
+function panelText(state: AppProps['follower']['state'], causes: ReturnType<typeof matchKnownCauses>, hypo: Parameters<typeof hypothesisLines>[2], now: number): string[] {
+  const out = hypothesisLines(state, causes, hypo, now).map((l) => l.text);
+  const lastReq = state.hypotheses.length ? Math.max(...state.hypotheses.map((h) => h.request_seq ?? 0)) : undefined;
+  for (const h of state.hypotheses.filter((x) => (x.request_seq ?? 0) === lastReq)) {
+    out.push('', `#${h.seq} [${h.grounding ?? 'unchecked'}] ${h.title}`);
+    if (h.explanation) out.push(`  explanation: ${h.explanation}`);
+    for (const c of h.cites ?? []) out.push(`  cites #${c.seq} ${c.verified ? 'found' : 'NOT FOUND'}: "${c.quote}"`);
+    if (h.refute_by) out.push(`  refuted if: ${h.refute_by}`);
+    if (h.check) out.push(`  a check to do by hand: ${h.check}`);
+  }
+  return out;
 }
 
 function firstOpenStep(state: LogFollower['state']): number {

@@ -39,15 +39,16 @@ export interface ScreenOptions extends Tty {
 /** Runs the incident screen until the operator quits; returns the final state. */
 export async function runIncidentScreen(o: ScreenOptions): Promise<IncidentState> {
   const follower = new LogFollower(o.path, o.id);
-  // Full screen in the alternate buffer, so the operator's scrollback stays as it was.
-  o.stdout.write('\u001b[?1049h\u001b[H');
+  // Full screen in the alternate buffer, so the operator's scrollback stays as it was; bracketed
+  // paste on, so pasted text is told apart from keys typed fast.
+  o.stdout.write('\u001b[?1049h\u001b[H\u001b[?2004h');
   try {
     const app = render(createElement(App, { store: o.store, follower, actor: o.actor, cwd: o.cwd, defaultTimeoutMs: o.defaultTimeoutMs, color: o.color, ...(o.secrets ? { secrets: o.secrets } : {}), ...(o.hypotheses ? { hypotheses: o.hypotheses } : {}) }), { exitOnCtrlC: false, stdout: o.stdout, stdin: o.stdin, patchConsole: false });
     // The first frame is out: load the process runner now, so the first command starts at once.
     setTimeout(preloadExec, 0);
     await app.waitUntilExit();
   } finally {
-    o.stdout.write('\u001b[?1049l');
+    o.stdout.write('\u001b[?2004l\u001b[?1049l');
   }
   follower.poll();
   return follower.state;

@@ -1,11 +1,21 @@
-/** Pure helpers that turn incident state into the strings the components show. */
+/** Pure helpers that turn incident state into the lines the components show. */
 import type { GroupState } from '../exec/group.js';
+import type { StoredEvent } from '../incident/events.js';
+import { commandResult, describeEvent } from '../incident/format.js';
 import type { IncidentState, StepState } from '../incident/replay.js';
 import { commandText } from '../runbook/render.js';
 import type { Step } from '../runbook/schema.js';
-import type { StepView } from './state.js';
+import type { Running, StepView } from './state.js';
 
 export const MARKS: Record<StepState['status'], string> = { pending: '·', running: '▶', done: '✓', failed: '✗', skipped: '↷' };
+
+export interface Line {
+  text: string;
+  color?: string;
+  bold?: boolean;
+  dim?: boolean;
+  inverse?: boolean;
+}
 
 export function stepViews(state: IncidentState): StepView[] {
   return (state.runbook?.runbook.steps ?? []).map((s) => ({ id: s.id, kind: s.kind, hasCommand: s.command !== undefined }));
@@ -21,31 +31,45 @@ export function elapsed(fromIso: string | undefined, now: number): string {
   return h ? `${h}:${p(m)}:${p(sec)}` : `${p(m)}:${p(sec)}`;
 }
 
+/** The header's clock: time since opening, stopped at resolution. */
+export function incidentClock(state: IncidentState, now: number): string {
+  return elapsed(state.opened?.ts, state.status === 'resolved' && state.resolved ? Date.parse(state.resolved.ts) : now);
+}
+
+/** Cuts to `width` columns with a visible mark (…) when anything is dropped. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
   const chars = [...text];
   return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
-/** Hard-wraps text to `width` columns, keeping at most `max` lines. */
+/** Hard-wraps text to `width` columns, keeping at most `max` lines. Blank lines stay. */
 export function wrap(text: string, width: number, max = Infinity): string[] {
   const out: string[] = [];
+  const w = Math.max(1, width);
   for (const raw of text.replace(/\t/g, '    ').split('\n')) {
     let line = raw;
     if (line.length === 0) out.push('');
     while (line.length > 0) {
-      if (line.length <= width) {
+      if (line.length <= w) {
         out.push(line);
         break;
       }
-      let cut = line.lastIndexOf(' ', width);
-      if (cut <= width / 3) cut = width;
+      let cut = line.lastIndexOf(' ', w);
+      if (cut <= w / 3) cut = w;
       out.push(line.slice(0, cut));
       line = line.slice(cut).replace(/^ /, '');
     }
     if (out.length >= max) return out.slice(0, max);
   }
   return out;
+}
+
+/** At most `max` lines; when more, the last one says how many were left out and how to see them. */
+export function clip(lines: string[], max: number, hint = 'f: full text'): string[] {
+  if (lines.length <= max) return lines;
+  const keep = Math.max(0, max - 1);
+  return [...lines.slice(0, keep), `… +${lines.length - keep} more line${lines.length - keep === 1 ? '' : 's'} (${hint})`];
 }
 
 /** The command line as shown before running, with parameters filled where known. */
@@ -60,16 +84,29 @@ export interface OutputView {
   lines: string[];
 }
 
+/** The recorded output of a command, its blank lines kept, with a title saying how it ended. */
+export function commandOutput(cmd: IncidentState['commands'][number]): OutputView {
+  const cut = cmd.stdout.truncated || cmd.stderr.truncated ? `, ${cmd.stdout.bytes + cmd.stderr.bytes} bytes, cut in the middle` : '';
+  const text = `${cmd.stdout.text}${cmd.stderr.text ? `${cmd.stdout.text && !cmd.stdout.text.endsWith('\n') ? '\n' : ''}${cmd.stderr.text}` : ''}`;
+  return { title: `output of #${cmd.seq}: ${commandResult(cmd)} in ${cmd.duration_ms} ms${cut}`, lines: text === '' ? ['(no output)'] : text.replace(/\n$/, '').split('\n') };
+}
+
 export function outputFor(state: IncidentState, step: Step | undefined): OutputView | undefined {
   if (!step) return undefined;
   const st = state.steps[step.id];
   if (st?.lastCommand === undefined) return undefined;
   const cmd = state.commands.find((c) => c.seq === st.lastCommand);
-  if (!cmd) return undefined;
-  const result = cmd.timed_out ? 'timed out' : cmd.cancelled ? 'cancelled' : cmd.signal ? `killed by ${cmd.signal}` : `exit ${cmd.exit_code}`;
-  const cut = cmd.stdout.truncated || cmd.stderr.truncated ? `, ${cmd.stdout.bytes + cmd.stderr.bytes} bytes, cut` : '';
-  const text = `${cmd.stdout.text}${cmd.stderr.text ? `${cmd.stdout.text && !cmd.stdout.text.endsWith('\n') ? '\n' : ''}${cmd.stderr.text}` : ''}`;
-  return { title: `output of #${cmd.seq}: ${result} in ${cmd.duration_ms} ms${cut}`, lines: text.replace(/\n$/, '').split('\n') };
+  return cmd ? commandOutput(cmd) : undefined;
+}
+
+/** The window of `all` lines shown in `room` rows, `scroll` lines up from the end, and where it is. */
+export function outputWindow(all: readonly string[], room: number, scroll: number): { lines: string[]; where: string } {
+  const total = all.length;
+  const rows = Math.max(1, room);
+  const end = Math.max(0, total - Math.max(0, Math.min(scroll, total - rows)));
+  const start = Math.max(0, end - rows);
+  const where = total <= rows ? `${total} line${total === 1 ? '' : 's'}` : `lines ${start + 1}-${end} of ${total}${start === 0 ? ' (top)' : end === total ? ' (end)' : ''}`;
+  return { lines: all.slice(start, end), where };
 }
 
 /**
@@ -118,4 +155,93 @@ export function unfinishedRun(st: StepState, check: GroupCheck | undefined): str
 /** A step no longer marked running whose earlier run's group is still alive here (skipped while it ran, say). */
 export function strayRun(p: NonNullable<StepState['process']>): string {
   return `an earlier run (#${p.seq}) is still running here as process group ${p.pid}: stop it with kill -TERM -- -${p.pid}; r refuses a second run beside it`;
+}
+
+export interface DetailInput {
+  state: IncidentState;
+  step: Step | undefined;
+  running: Running | undefined;
+  now: number;
+  /** The step's recorded process group, as the system sees it now (when the log says it runs). */
+  check?: GroupCheck;
+  /** An earlier run's group still alive although the step has moved on. */
+  stray?: boolean;
+  /** A command typed with `a $ ...` that just finished: shown in place of the step's output. */
+  typed?: IncidentState['commands'][number];
+}
+
+export interface Detail {
+  /** Title, command, status, notices, instructions, route: everything above the output. */
+  head: Line[];
+  output?: { title: string; lines: string[]; live: boolean };
+  /** Set when the step's last output belongs to an earlier run and is not shown under an unfinished one. */
+  olderOutput?: number;
+}
+
+/** The step detail pane's content at `width`, with `height` rows; every cut is marked. */
+export function stepDetail(d: DetailInput, width: number, height: number): Detail {
+  const { state, step, running } = d;
+  if (!step) return { head: [{ text: 'Nothing selected.', dim: true }] };
+  const st = state.steps[step.id];
+  const head: Line[] = [];
+  head.push({ text: truncate(`[${step.kind}] ${step.title}  (${step.id})`, width), bold: true });
+  const cmd = shownCommand(step, state.params);
+  if (cmd) for (const l of clip(wrap(`$ ${cmd}${step.shell ? '   (sh -c)' : ''}`, width), 3)) head.push({ text: l, color: 'cyan' });
+  if (st?.status === 'failed' || st?.status === 'skipped') for (const l of clip(wrap(`${st.status}: ${st.reason ?? ''}`, width), 3)) head.push({ text: l, color: st.status === 'failed' ? 'red' : 'gray' });
+  const live = !!running && (running.stepId === step.id || !running.stepId);
+  const ownRun = !!running && running.stepId === step.id;
+  // Started in the log, but not by this screen: another terminal runs it, or its writer died mid-run.
+  const unfinished = st?.status === 'running' && !ownRun;
+  if (unfinished) for (const l of wrap(unfinishedRun(st, d.check), width)) head.push({ text: l, color: 'yellow' });
+  else if (st?.process && !ownRun && d.stray) for (const l of wrap(strayRun(st.process), width)) head.push({ text: l, color: 'yellow' });
+  const flow = [step.next ? `next: ${step.next}` : '', step.on_fail ? `on fail: ${step.on_fail}` : ''].filter(Boolean).join('  ');
+  const hasOutput = live || !!d.typed || (!unfinished && st?.lastCommand !== undefined);
+  if (step.instructions) {
+    // With output to show, instructions get 40% of what is left; without, all of it.
+    const left = height - head.length - (flow ? 1 : 0);
+    const room = Math.max(2, hasOutput ? Math.floor(left * 0.4) : left - (unfinished && st?.lastCommand !== undefined ? 1 : 0));
+    for (const l of clip(wrap(reflow(step.instructions.trim()), width), room)) head.push({ text: l });
+  }
+  if (flow) head.push({ text: truncate(flow, width), dim: true });
+
+  if (live) {
+    return { head, output: { title: `running ${running!.label} · ${((d.now - running!.startedAt) / 1000).toFixed(0)} s · ${running!.bytes} bytes · Ctrl-C cancels`, lines: running!.tail === '' ? [] : running!.tail.replace(/\n$/, '').split('\n'), live: true } };
+  }
+  if (d.typed) {
+    const o = commandOutput(d.typed);
+    return { head, output: { title: `typed $ ${truncate(d.typed.argv.slice(2).join(' '), 30)}, ${o.title}`, lines: o.lines, live: false } };
+  }
+  // An interrupted or elsewhere-running step: an older run's output under it would read as this run's.
+  if (unfinished && st?.lastCommand !== undefined) return { head, olderOutput: st.lastCommand };
+  const out = outputFor(state, step);
+  return out ? { head, output: { ...out, live: false } } : { head };
+}
+
+/** Output lines wrapped to the pane, blank lines kept. */
+export function wrapOutput(lines: readonly string[], width: number): string[] {
+  return lines.flatMap((l) => wrap(l, width));
+}
+
+/** Everything about a step, for `f`: the text the pane had to cut. */
+export function fullStep(d: DetailInput, message: string | undefined): string[] {
+  const { state, step } = d;
+  if (!step) return ['Nothing selected.'];
+  const st = state.steps[step.id];
+  const out: string[] = [`[${step.kind}] ${step.title}  (${step.id})`, `status: ${st?.status ?? 'pending'}${st?.reason ? `: ${st.reason}` : ''}`];
+  const cmd = shownCommand(step, state.params);
+  if (cmd) out.push('', `command${step.shell ? ' (sh -c)' : ''}:`, ...cmd.split('\n').map((l) => `  ${l}`));
+  if (step.warning) out.push('', `warning: ${step.warning}`);
+  if (st?.status === 'running' && !(d.running && d.running.stepId === step.id)) out.push('', unfinishedRun(st, d.check));
+  if (step.instructions) out.push('', 'instructions:', ...reflow(step.instructions.trim()).split('\n').map((l) => `  ${l}`));
+  const flow = [step.next ? `next: ${step.next}` : '', step.on_fail ? `on fail: ${step.on_fail}` : ''].filter(Boolean).join('  ');
+  if (flow) out.push('', flow);
+  const o = outputFor(state, step);
+  if (o) out.push('', `── ${o.title} ──`, ...o.lines);
+  if (message) out.push('', `last message: ${message}`);
+  return out;
+}
+
+/** One timeline line for an event: time, seq, who, what. */
+export function timelineLine(e: StoredEvent): string {
+  return `${e.ts.slice(11, 19)} #${e.seq} ${e.actor.kind === 'human' ? e.actor.name : `${e.actor.kind}:${e.actor.name}`}: ${describeEvent(e)}`;
 }

@@ -421,3 +421,30 @@ describe('oncall judge', () => {
     expect((await oncall(['judge', '77', 'supported', '--reason', 'x', '--incident', id], jenv)).exitCode).toBe(4);
   });
 });
+
+describe('plain words for common failures', () => {
+  it('a program that is not installed: "command not found" from step run and in the log; status resolved twice says so and writes nothing', async () => {
+    const e = { ONCALL_HOME: join(t.dir, 'plain') };
+    const dir = join(t.dir, 'plain-rb');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'typo.yaml'), 'id: typo\ntitle: T\nsummary: S\nseverity: info\nsteps:\n  - {id: df, title: Disk, kind: check, command: [dff, -h]}\n  - {id: sh, title: Shell, kind: check, shell: true, command: "dff -h"}\n');
+    const id = (await oncall(['--runbooks', dir, 'open', '--runbook', 'typo'], e)).stdout.trim();
+    const a = await oncall(['step', 'run', 'df', '--yes'], e);
+    expect(a.exitCode).toBe(9);
+    expect(a.stdout).toContain('df: FAILED (command not found: dff (is it installed and on PATH?))');
+    expect(a.stdout + a.stderr).not.toMatch(/ENOENT|exit null/);
+    const b = await oncall(['step', 'run', 'sh', '--yes'], e);
+    expect(b.exitCode).toBe(9);
+    expect(b.stdout).toContain('sh: FAILED (command not found: dff (is it installed and on PATH?))');
+    const log = await oncall(['log'], e);
+    expect(log.stdout).toContain('ran dff -h → command not found: dff (is it installed and on PATH?)');
+    expect(log.stdout).not.toMatch(/ENOENT|exit null/);
+
+    expect((await oncall(['status', 'resolved'], e)).exitCode).toBe(0);
+    const count = readLogFile(join(e.ONCALL_HOME, 'incidents', id, 'log.jsonl')).events.length;
+    const again = await oncall(['status', 'resolved'], e);
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toBe(`${id} is already resolved; nothing written`);
+    expect(readLogFile(join(e.ONCALL_HOME, 'incidents', id, 'log.jsonl')).events).toHaveLength(count);
+  });
+});

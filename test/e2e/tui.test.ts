@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readLogFile } from '../../src/incident/reader.js';
 import { listIncidentIds } from '../../src/incident/incidents.js';
-import { BIN, oncall, tempDir } from '../helpers/cli.js';
+import { BIN, oncall, ROOT, tempDir } from '../helpers/cli.js';
 import { Tmux } from '../helpers/tmux.js';
 
 const t = tempDir();
@@ -44,7 +44,7 @@ describe('oncall start in a real terminal', () => {
     expect(screen).toMatch(/↷ +3 Memory and swap/);
 
     await tmux.keys('n');
-    await tmux.waitFor('(Enter saves, Esc cancels)');
+    await tmux.waitFor('note, kind plain');
     await tmux.type('reporter says it is slow since 09:00');
     await tmux.keys('Enter');
     await tmux.waitFor('note recorded');
@@ -135,4 +135,60 @@ describe('oncall start in a real terminal', () => {
     }
     expect(listIncidentIds(home)).toEqual(ids);
   }, 60_000);
+});
+
+describe('the screen tells the whole truth, at 80x24 and 200x50', () => {
+  for (const [cols, rows] of [[80, 24], [200, 50]] as const) {
+    it(`${cols}x${rows}: the whole warning in the confirm box, a note from another terminal in the timeline, a typed command's output, scrolling that stops`, async () => {
+      const home = join(t.dir, `truth-${cols}`);
+      const e = { ...env, ONCALL_HOME: home };
+      const tm = new Tmux();
+      try {
+        await tm.start(`node ${BIN} start --runbook ${join(ROOT, 'test/fixtures/runbooks/good/long-text.yaml')}`, { cols, rows, env: e });
+        await tm.waitFor('Long texts on a');
+        // The warning whole, its first and last words, in the confirm box.
+        await tm.keys('r');
+        let screen = await tm.waitFor('Run this command?');
+        expect(screen).toContain('This drains every pod from the node');
+        expect(screen).toContain('END-OF-WARNING');
+        await tm.keys('y');
+        await tm.waitFor('drain done');
+
+        // A note from another terminal reaches the timeline.
+        const id = listIncidentIds(home)[0]!;
+        const n = await oncall(['note', '--incident', id, '--kind', 'impact', 'checkout errors for 20% of users'], { ...e, ONCALL_OPERATOR: 'bob' });
+        expect(n.exitCode).toBe(0);
+        if (cols < 150) await tm.keys('t');
+        screen = await tm.waitFor('bob: impact note: checkout errors');
+        if (cols < 150) await tm.keys('t');
+
+        // a, then a typed command, then y: its output on screen.
+        await tm.keys('a');
+        await tm.waitFor('action taken outside the runbook');
+        await tm.type('$ df -h /tmp');
+        await tm.keys('Enter');
+        await tm.waitFor('Run this command?');
+        await tm.keys('y');
+        screen = await tm.waitFor('command recorded');
+        expect(screen).toMatch(/Filesystem +Size +Used/);
+
+        // Keys sent together are each handled (send-keys j j), then the long output scrolls and stops.
+        await tm.keys('j', 'j', 'k');
+        await tm.waitFor(/›· +2 Numbered output/);
+        await tm.keys('r');
+        await tm.waitFor('Run this command?');
+        await tm.keys('y');
+        screen = await tm.waitFor('of 104 (end)');
+        for (let i = 0; i < 3; i++) await tm.keys('J');
+        await tm.waitFor('of 104 (end)');
+        await tm.keys('g');
+        screen = await tm.waitFor('(top)');
+        expect(screen).toMatch(/lines 1-\d+ of 104 \(top\)/);
+        await tm.keys('q');
+        await tm.waitFor('[exited 0]');
+      } finally {
+        await tm.kill();
+      }
+    }, 60_000);
+  }
 });

@@ -194,8 +194,10 @@ describe('incident screen', () => {
     await s.press('h');
     await s.see('hypotheses are not set up');
     await s.press('?');
+    await s.see('Keys ·');
+    await s.press('G');
     await s.see('Everything is written to the log');
-    await s.press('x');
+    await s.press('q');
     await s.until((f) => !f.includes('Everything is written to the log'), 'help closed');
   });
 
@@ -283,4 +285,140 @@ describe('incident screen', () => {
     other.close();
     await s.see('mitigated', 1000);
   });
+
+  it('the timeline shows a note written by another process, and f opens it whole', async () => {
+    const s = await setup();
+    await s.see('Disk usage');
+    const other = new IncidentStore(s.path);
+    other.append({ type: 'note.added', actor: { kind: 'human', name: 'bob' }, data: { text: `customer reports timeouts since 09:10 ${'and more detail '.repeat(20)}END-OF-NOTE`, kind: 'impact' } });
+    other.close();
+    await s.press('t');
+    await s.see('bob: impact note: customer reports timeouts');
+    expect(s.frame()).not.toContain('END-OF-NOTE');
+    await s.press('f');
+    await s.see('END-OF-NOTE');
+    await s.press('q');
+    await s.press('t');
+    await s.see('Disk usage (simulated)');
+  });
+
+  it('n: Tab picks the note\'s kind, so postmortem sections are written from the screen', async () => {
+    const s = await setup();
+    await s.see('Disk usage');
+    await s.press('n');
+    await s.see('note, kind plain');
+    await s.press('\t');
+    await s.see('note, kind summary');
+    await s.press('\t');
+    await s.see('note, kind impact');
+    await s.press('1200 users could not check out\r');
+    await s.see('impact note recorded');
+    expect(readLogFile(s.path).events.at(-1)!.data).toEqual({ text: '1200 users could not check out', kind: 'impact' });
+  });
+
+  it('keys that arrive together are each handled; text the terminal marks as pasted is not read as keys', async () => {
+    const s = await setup();
+    await s.see('Disk usage');
+    s.ui.stdin.write('jj');
+    await s.until((f) => /›· +3 Look at the graphs/.test(f), 'two steps down');
+    s.ui.stdin.write('\u001b[200~');
+    s.ui.stdin.write('rR');
+    s.ui.stdin.write('\u001b[201~');
+    await s.see('pasted text ignored');
+    expect(s.frame()).not.toContain('Run this command?');
+    // Inside a prompt, a paste is text (its line break a space: it never submits).
+    await s.press('n');
+    s.ui.stdin.write('\u001b[200~');
+    s.ui.stdin.write('from the\nwiki');
+    s.ui.stdin.write('\u001b[201~');
+    await s.see('> from the wiki');
+    expect(s.types()).toEqual(['incident.opened', 'runbook.selected']);
+  });
+
+  it('a typed command\'s output is on screen once it has run', async () => {
+    const s = await setup();
+    await s.see('Disk usage');
+    await s.press('a');
+    await s.press('$ printf "alpha\\n\\nomega\\n"\r');
+    await s.see('Run this command?');
+    await s.press('y');
+    await s.see('command recorded');
+    await s.see('typed $ printf');
+    expect(s.frame()).toMatch(/alpha\n.*\n.*omega/);
+  });
+
+  it('text cut to fit is marked, f shows it whole, and the confirm box always shows the warning', async () => {
+    const s = await setup('test/fixtures/runbooks/good/long-text.yaml');
+    await s.see('Long texts on a small screen');
+    await s.press('r');
+    await s.see('Run this command?');
+    expect(s.frame()).toContain('END-OF-WARNING');
+    await s.press('f');
+    await s.see('Close this (q), then press y to confirm.');
+    await s.press('q');
+    await s.see('Run this command?');
+    await s.press('y');
+    await s.see('drain done');
+    // With output to show, the instructions give way: cut with a mark.
+    expect(s.frame()).toMatch(/… \+\d+ more lines? \(f: full text\)/);
+    expect(s.frame()).not.toContain('LAST-INSTRUCTION-LINE');
+    await s.press('f');
+    await s.see('Step drain · lines 1-');
+    await s.press('J');
+    await s.see('LAST-INSTRUCTION-LINE');
+    await s.press('G');
+    await s.see('output of #');
+    await s.press('q');
+    await s.until((f) => !f.includes('LAST-INSTRUCTION-LINE'), 'the full view closed');
+  });
+
+  it('output scrolling stops at both ends and says where it is; blank lines are kept', async () => {
+    const s = await setup('test/fixtures/runbooks/good/long-text.yaml');
+    await s.see('Long texts on a small screen');
+    await s.press('j');
+    await s.press('r');
+    await s.see('Run this command?');
+    await s.press('y');
+    await s.see('counted done');
+    await s.see('of 104 (end)');
+    for (let i = 0; i < 30; i++) await s.press('K');
+    await s.see('lines 1-');
+    expect(s.frame()).toContain('(top)');
+    await s.press('J');
+    await s.until((f) => !f.includes('(top)'), 'scrolled down from the top');
+    await s.press('G');
+    await s.see('of 104 (end)');
+    await s.press('J');
+    await s.see('of 104 (end)');
+  });
+
+  it('Enter after a failure whose route is end says the runbook ends there', async () => {
+    const s = await setup('test/fixtures/runbooks/good/long-text.yaml');
+    await s.see('Long texts on a small screen');
+    await s.press('jj');
+    await s.press('r');
+    await s.see('Run this command?');
+    await s.press('y');
+    await s.see('ends FAILED: exit code 1');
+    await s.press('\r');
+    await s.see('the runbook ends here: ends failed and its on_fail route is end');
+  });
+
+  it('a resumed step left running by a killed oncall shows the whole notice and no older run\'s output under it', async () => {
+    const s = await setup();
+    await s.see('Disk usage');
+    await s.press('r');
+    await s.see('Run this command?');
+    await s.press('y');
+    await s.see('usage done');
+    const other = new IncidentStore(s.path);
+    const bob = { kind: 'human' as const, name: 'bob' };
+    other.append({ type: 'step.started', actor: bob, data: { step: 'usage', argv: ['df', '-h'] } });
+    other.append({ type: 'command.started', actor: bob, data: { step: 'usage', pid: 2_000_000_000, host: 'elsewhere-host', writer_pid: 999_999 } });
+    other.close();
+    await s.see('check there before running it again');
+    expect(s.frame()).not.toContain('output of #');
+    expect(s.frame()).toMatch(/the output of an earlier run, #\d+, is in the/);
+  });
 });
+

@@ -80,8 +80,8 @@ describe('running commands', () => {
 
   it('a program that does not exist is a failed step, not a crash', async () => {
     const r = await run(['no-such-program-oncall']);
-    expect(r.spawnError).toMatch(/ENOENT/);
-    expect(judge(undefined, r).ok).toBe(false);
+    expect(r.spawnError).toBe('command not found: no-such-program-oncall (is it installed and on PATH?)');
+    expect(judge(undefined, r)).toEqual({ ok: false, reason: 'command not found: no-such-program-oncall (is it installed and on PATH?)' });
   });
 });
 
@@ -100,6 +100,8 @@ describe('parameters reach commands as data', () => {
       { id: 'shell', title: 'shell', kind: 'check', shell: true, command: 'printf "%s|" "$ANYTHING"' },
       { id: 'strict', title: 'strict', kind: 'check', command: ['echo', '{{strict}}'] },
       { id: 'loose', title: 'loose', kind: 'check', command: ['ls', '{{loose}}'] },
+      // A shell step that hands its parameter to a program the way a careless runbook might not expect.
+      { id: 'env', title: 'env', kind: 'check', shell: true, command: 'echo "shell=$STRICT"; env | grep -c "^STRICT=" || true; env | grep -c "^ONCALL_P_" || true; sh -c \'echo "child=$STRICT"\'' },
     ],
   };
   const hostile = [`; touch ${canary}`, `$(touch ${canary})`, `\`touch ${canary}\``, `' ; touch ${canary}; '`, `" ; touch ${canary}; "`, `x\ntouch ${canary}`, '-rf', '--help'];
@@ -134,8 +136,25 @@ describe('parameters reach commands as data', () => {
     expect(prepareStep(state({ loose: '-rf' }), 'loose', { cwd: dir })).toMatchObject({ ok: false, reason: 'leading-dash' });
   });
 
-  it('asks for parameters that have no value', () => {
+  it('asks for parameters that have no value, or an empty one: a step never runs with a parameter it uses left blank', () => {
     expect(prepareStep(state({}), 'argv', { cwd: dir })).toMatchObject({ ok: false, reason: 'missing-params', missing: [{ name: 'anything' }] });
+    expect(prepareStep(state({ anything: '' }), 'argv', { cwd: dir })).toMatchObject({ ok: false, reason: 'missing-params', missing: [{ name: 'anything' }] });
+    expect(prepareStep(state({ anything: '' }), 'shell', { cwd: dir })).toMatchObject({ ok: false, reason: 'missing-params', missing: [{ name: 'anything' }] });
+  });
+
+  it('a shell step sees its parameter as a shell variable that no program it starts receives, even one the operator exported', async () => {
+    const p = prepareStep(state({ strict: 'payments' }), 'env', { cwd: dir });
+    if (!p.ok) throw new Error(p.reason);
+    expect(p.command.vars).toEqual({ STRICT: 'payments' });
+    // Only the parameters the script uses are passed.
+    expect(Object.keys(p.command.env)).toEqual(['ONCALL_P_STRICT']);
+    process.env.STRICT = 'from-the-operator';
+    try {
+      const r = await run(p.command.argv, { env: p.command.env });
+      expect(r.stdout.text).toBe('shell=payments\n0\n0\nchild=\n');
+    } finally {
+      delete process.env.STRICT;
+    }
   });
 
   it('the canary file never appeared', () => {

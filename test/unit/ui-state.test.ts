@@ -104,8 +104,10 @@ describe('ui reducer', () => {
     expect(run(initialUi(), key('m'), key('y')).effect).toEqual({ kind: 'status', to: 'mitigated' });
     expect(run(initialUi(), key('R'), key('y')).effect).toEqual({ kind: 'status', to: 'resolved' });
     expect(run(initialUi(), key('R'), key('n')).message?.text).toBe('cancelled: nothing was changed');
-    const help = run(initialUi(), key('?'));
-    expect(help.mode.kind).toBe('help');
-    expect(run(help, key('x')).mode.kind).toBe('normal');
+    expect(run(initialUi(), key('?')).effect).toEqual({ kind: 'show-full', what: 'help' });
+    const full = run(initialUi(), { type: 'full', title: 'Keys', lines: ['a', 'b'] });
+    expect(full.mode.kind).toBe('full');
+    expect(run(full, key('x')).mode.kind).toBe('full');
+    expect(run(full, key('q')).mode.kind).toBe('normal');
   });
 });

@@ -1,11 +1,12 @@
 import { Box, Text } from 'ink';
 import type { IncidentState } from '../../incident/replay.js';
-import { elapsed, truncate } from '../view.js';
+import { incidentClock, truncate } from '../view.js';
 
 export function Header({ state, now, width, color }: { state: IncidentState; now: number; width: number; color: boolean }) {
   const sevColor = state.severity === 'critical' ? 'red' : state.severity === 'warning' ? 'yellow' : 'cyan';
   const statusColor = state.status === 'resolved' ? 'green' : state.status === 'mitigated' ? 'cyan' : 'yellow';
-  const right = ` ${state.severity} · ${state.status} · 00:00:00 `;
+  const clock = incidentClock(state, now);
+  const right = ` ${state.severity} · ${state.status} · ${clock} `;
   const left = `oncall ${state.id} · `;
   const title = truncate(state.title || '(untitled)', Math.max(8, width - left.length - right.length - 1));
   return (
@@ -16,7 +17,7 @@ export function Header({ state, now, width, color }: { state: IncidentState; now
       <Text color={color ? sevColor : undefined}>{` ${state.severity}`}</Text>
       <Text> · </Text>
       <Text color={color ? statusColor : undefined} bold>{state.status}</Text>
-      <Text>{` · ${elapsed(state.opened?.ts, now)} `}</Text>
+      <Text>{` · ${clock} `}</Text>
     </Box>
   );
 }

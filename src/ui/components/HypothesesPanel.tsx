@@ -2,14 +2,7 @@ import { Box, Text } from 'ink';
 import { latestVerdict, type IncidentState } from '../../incident/replay.js';
 import { describeEvidence, type CauseMatch } from '../../runbook/known-causes.js';
 import type { HypoView } from '../state.js';
-import { truncate } from '../view.js';
-
-interface Line {
-  text: string;
-  bold?: boolean;
-  dim?: boolean;
-  color?: string;
-}
+import { truncate, type Line } from '../view.js';
 
 /** The lines of the panel: runbook known causes first, then the latest model answer. Pure. */
 export function hypothesisLines(state: IncidentState, matches: CauseMatch[], hypo: HypoView | undefined, now: number): Line[] {
@@ -38,10 +31,12 @@ export function hypothesisLines(state: IncidentState, matches: CauseMatch[], hyp
   return lines;
 }
 
+/** Fits `height` rows; when the lines do not fit, the last row says how many more there are. */
 export function HypothesesPanel({ lines, width, height, color }: { lines: Line[]; width: number; height: number; color: boolean }) {
+  const shown = lines.length > height ? [...lines.slice(0, Math.max(0, height - 1)), { text: `… +${lines.length - height + 1} more (p: the panel in full)`, dim: true }] : lines;
   return (
     <Box flexDirection="column" width={width} height={height}>
-      {lines.slice(0, height).map((l, i) => (
+      {shown.map((l, i) => (
         <Text key={i} bold={l.bold} dimColor={l.dim} color={color ? l.color : undefined} wrap="truncate">{truncate(l.text, width)}</Text>
       ))}
     </Box>

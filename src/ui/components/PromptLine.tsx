@@ -7,7 +7,7 @@ export function PromptLine({ label, text, secret, width }: { label: string; text
   const visible = [...shown].length > room - 1 ? `…${[...shown].slice(-(room - 2)).join('')}` : shown;
   return (
     <Box flexDirection="column" width={width}>
-      <Text dimColor wrap="truncate">{truncate(`${label}  (Enter saves, Esc cancels)`, width)}</Text>
+      <Text dimColor wrap="truncate">{truncate(label, width)}</Text>
       <Text wrap="truncate">{'> '}{visible}<Text inverse> </Text></Text>
     </Box>
   );

@@ -4,7 +4,7 @@ import { MARKS, truncate } from '../view.js';
 
 const MARK_COLOR = { pending: undefined, running: 'yellow', done: 'green', failed: 'red', skipped: 'gray' } as const;
 
-export function StepList({ state, selected, width, height, color }: { state: IncidentState; selected: number; width: number; height: number; color: boolean }) {
+export function StepList({ state, selected, width, height, color, dim = false }: { state: IncidentState; selected: number; width: number; height: number; color: boolean; dim?: boolean }) {
   const steps = state.runbook?.runbook.steps ?? [];
   if (steps.length === 0) return <Box width={width} height={height}><Text dimColor>no runbook</Text></Box>;
   // Keep the selection visible when there are more steps than rows.
@@ -18,7 +18,7 @@ export function StepList({ state, selected, width, height, color }: { state: Inc
         const sel = index === selected;
         const label = truncate(`${String(index + 1).padStart(2)} ${s.title}`, width - 4);
         return (
-          <Text key={s.id} inverse={sel} wrap="truncate">
+          <Text key={s.id} inverse={sel && !dim} underline={sel && dim} wrap="truncate">
             {sel ? '›' : ' '}<Text color={color ? MARK_COLOR[st] : undefined}>{MARKS[st]}</Text> {label}
           </Text>
         );
