@@ -42,9 +42,11 @@ export function Timeline({ events, selected, focused, width, height, color }: Pr
       {shown.map((e, i) => {
         const more = moreLines(e);
         const mark = more > 0 ? ` [+${more} line${more === 1 ? '' : 's'}]` : '';
-        const line = timelineLine(e);
+        // The selection is a mark as well as inverse video, so it shows without colour too.
+        const selected = focused && first + i === sel;
+        const line = `${selected ? '›' : ' '}${timelineLine(e)}`;
         const text = [...line].length + mark.length > width ? `${truncate(line, Math.max(4, width - mark.length))}${mark}` : `${line}${mark}`;
-        return <Text key={e.seq} inverse={focused && first + i === sel} color={color ? tone(e) : undefined} wrap="truncate">{text}</Text>;
+        return <Text key={e.seq} inverse={selected} color={color ? tone(e) : undefined} wrap="truncate">{text}</Text>;
       })}
     </Box>
   );
