@@ -2,6 +2,9 @@ import { ExitError, UserError, type ExitCodeName } from '../errors.js';
 import { hypothesize as request, type HypothesizeResult, type Status } from '../hypotheses/run.js';
 import { hypothesisSettings as settingsFrom } from '../hypotheses/settings.js';
 import { describeEvidence } from '../runbook/known-causes.js';
+import { hypothesisKey } from '../util/model-text.js';
+import { NO_HYPOTHESIS_NOTE } from '../incident/events.js';
+import type { IncidentState } from '../incident/replay.js';
 import { operator, print, printJson, type Context } from './context.js';
 import { openTarget } from './incident-store.js';
 import { loadIncident } from '../incident/incidents.js';
@@ -16,7 +19,7 @@ export interface HypothesizeOptions {
   json?: boolean;
 }
 
-const EXIT: Record<Status, ExitCodeName | 'ok'> = { ok: 'ok', empty: 'noHypotheses', unavailable: 'ollamaUnavailable', model_missing: 'modelMissing', timeout: 'ollamaTimeout', malformed: 'answerMalformed', error: 'ollamaError' };
+const EXIT: Record<Status, ExitCodeName | 'ok'> = { ok: 'ok', empty: 'noHypotheses', unavailable: 'ollamaUnavailable', model_missing: 'modelMissing', timeout: 'ollamaTimeout', malformed: 'answerMalformed', error: 'ollamaError', refused: 'usage' };
 const SPIN = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
 
 /** Settings shared by the command and the screen. */
@@ -53,7 +56,7 @@ export async function hypothesize(ctx: Context, opts: HypothesizeOptions): Promi
       }
       mine = mine.trim();
       if (!mine) throw new UserError('no hypothesis given', { code: 'usage', hint: 'type one, or "none"' });
-      if (mine.toLowerCase() === 'none') t.store.append({ type: 'note.added', actor, data: { text: 'no hypothesis of my own before asking the model' } });
+      if (mine.toLowerCase() === 'none') t.store.append({ type: 'note.added', actor, data: { text: NO_HYPOTHESIS_NOTE } });
       else t.store.append({ type: 'note.added', actor, data: { text: mine, kind: 'hypothesis' } });
       // The model sees the operator's hypothesis too (as data, like every other entry).
       const fresh = loadIncident(ctx.home, t.id);
@@ -97,12 +100,13 @@ export async function hypothesize(ctx: Context, opts: HypothesizeOptions): Promi
       digest: result.digest ?? null,
       request_seq: result.requestSeq ?? null,
       known_causes: result.knownCauses.map((k) => ({ id: k.cause.id, title: k.cause.title, source: 'runbook', evidence: k.evidence })),
-      hypotheses: result.hypotheses.map((h) => ({ seq: h.seq ?? null, title: h.title, explanation: h.explanation, cites: h.cites, refute_by: h.refute_by, check: h.check, grounding: h.grounding })),
+      hypotheses: result.hypotheses.map((h) => ({ seq: h.seq ?? null, title: h.title, explanation: h.explanation, cites: h.cites, refute_by: h.refute_by, check: h.check, check_read_only: !h.check_warning, check_warning: h.check_warning ?? null, grounding: h.grounding, dropped_cites: h.dropped_cites ?? 0, earlier: earlierRequests(t.state, h.title) })),
       omitted: result.omitted,
+      dropped: result.dropped ?? { extra: 0, malformed: 0 },
       warnings: result.warnings,
     });
   } else {
-    printHuman(ctx, result);
+    printHuman(ctx, result, t.state);
   }
   if (interrupted) {
     ctx.stderr.write('hypotheses: interrupted; the request is recorded as cancelled\n');
@@ -115,22 +119,37 @@ export async function hypothesize(ctx: Context, opts: HypothesizeOptions): Promi
   }
 }
 
-function printHuman(ctx: Context, r: HypothesizeResult): void {
+/** Seqs of earlier model hypotheses with the same title (the same idea, proposed again). */
+function earlierRequests(state: IncidentState, title: string): number[] {
+  const key = hypothesisKey(title);
+  return state.hypotheses.filter((x) => hypothesisKey(x.title) === key).map((x) => x.seq);
+}
+
+const CITE_MARK: Record<string, string> = { found: 'found', 'not-found': 'NOT FOUND', 'wrong-event': 'WRONG ENTRY', 'not-evidence': 'NOT EVIDENCE', 'too-short': 'TOO SHORT', future: 'NO SUCH ENTRY YET', 'no-such-entry': 'NO SUCH ENTRY' };
+
+function printHuman(ctx: Context, r: HypothesizeResult, before: IncidentState): void {
   if (r.knownCauses.length) {
     print(ctx, 'Known causes (runbook, matched deterministically):');
     for (const k of r.knownCauses) print(ctx, `  ▸ ${k.cause.title} — ${describeEvidence(k)}`);
     print(ctx);
   }
-  if (!r.hypotheses.length) return;
-  print(ctx, `Hypotheses from ${r.model} (suggestions to test, not findings; nothing was run):`);
-  r.hypotheses.forEach((h, i) => {
-    print(ctx, `  ${i + 1}. [${h.grounding === 'ungrounded' ? 'UNGROUNDED: its citations do not check out' : h.grounding}] ${h.title}${h.seq ? `  (#${h.seq})` : ''}`);
-    if (h.explanation) print(ctx, `     ${h.explanation.replace(/\s+/g, ' ')}`);
-    if (h.cites.length) print(ctx, `     cites: ${h.cites.map((c) => `#${c.seq} "${c.quote}" ${c.verified ? 'ok' : 'NOT FOUND'}`).join('; ')}`);
-    if (h.refute_by) print(ctx, `     refuted if: ${h.refute_by}`);
-    if (h.check) print(ctx, `     a check to do by hand: ${h.check}`);
-  });
+  if (r.hypotheses.length) {
+    print(ctx, `Hypotheses from ${r.model} (suggestions to test, not findings; nothing was run). Model text follows each "model:" mark.`);
+    r.hypotheses.forEach((h, i) => {
+      const again = earlierRequests(before, h.title);
+      const label = h.grounding === 'ungrounded' ? 'UNGROUNDED: no cite checks out' : h.grounding === 'partial' ? 'PARTIAL: some cites do not check out' : 'grounded: every quote is in the log';
+      print(ctx, `  ${i + 1}. [${label}]${h.seq ? ` #${h.seq}` : ''}${again.length ? ` (proposed before: ${again.map((x) => `#${x}`).join(', ')})` : ''}`);
+      print(ctx, `     model: ${h.title}`);
+      if (h.explanation) print(ctx, `     model explanation: ${h.explanation}`);
+      for (const c of h.cites) print(ctx, `     cite #${c.seq} [${CITE_MARK[c.status] ?? c.status}] ${c.reason}: model quote "${c.quote}"`);
+      if (!h.cites.length) print(ctx, '     cites: none');
+      if (h.dropped_cites) print(ctx, `     (${h.dropped_cites} malformed cite${h.dropped_cites === 1 ? '' : 's'} dropped)`);
+      if (h.refute_by) print(ctx, `     model, refuted if: ${h.refute_by}`);
+      if (h.check) print(ctx, h.check_warning ? `     WARNING: the suggested check is NOT read-only (${h.check_warning}); do not paste it. It reads: ${h.check}` : `     model, a read-only check to do by hand: ${h.check}`);
+    });
+  }
   const left = Object.entries(r.omitted);
   if (left.length) print(ctx, `  (left out to fit the context: ${left.map(([k, v]) => `${v} ${k}`).join(', ')})`);
-  print(ctx, 'Judge one with: oncall judge SEQ supported|refuted|dismissed --reason TEXT');
+  if (r.dropped && (r.dropped.extra || r.dropped.malformed)) print(ctx, `  (dropped from the answer: ${[r.dropped.extra ? `${r.dropped.extra} past the number asked for` : '', r.dropped.malformed ? `${r.dropped.malformed} without a title` : ''].filter(Boolean).join(', ')})`);
+  if (r.hypotheses.length) print(ctx, 'Judge one with: oncall judge SEQ supported|refuted|dismissed --reason TEXT');
 }

@@ -1,28 +1,47 @@
-/** The model-facing answer contract (DESIGN.md), as the `format` JSON Schema and as a validator. */
+/**
+ * The model-facing answer contract (DESIGN.md): sent as the `format` JSON Schema, and checked
+ * again on receipt, element by element: a malformed cite drops that cite, a malformed
+ * hypothesis drops that hypothesis, extra hypotheses are dropped; each drop is counted.
+ */
 import { z } from 'zod';
+
+/** How many hypotheses are asked for; more are dropped and counted. */
+export const MAX_HYPOTHESES = 5;
+const MAX_CITES = 20;
 
 export const citeSchema = z.object({ seq: z.number().int(), quote: z.string().min(1).max(500) });
 export const hypothesisSchema = z.object({
   title: z.string().min(1).max(300),
   explanation: z.string().max(4000),
-  cites: z.array(citeSchema).max(20),
+  cites: z.array(citeSchema).max(MAX_CITES),
   refute_by: z.string().max(1000),
   check: z.string().max(1000),
 });
-export const answerSchema = z.object({ hypotheses: z.array(hypothesisSchema).max(10) });
+export const answerSchema = z.object({ hypotheses: z.array(hypothesisSchema).max(MAX_HYPOTHESES) });
 
 export type Answer = z.infer<typeof answerSchema>;
 export type ModelHypothesis = z.infer<typeof hypothesisSchema>;
 
-/** Sent as `format`; small models often ignore it, so answers are validated again on receipt. */
+/** Sent as `format`; small models often ignore it, so answers are checked again on receipt. */
 export function answerJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(answerSchema, { target: 'draft-7' }) as Record<string, unknown>;
 }
 
-export type ParsedAnswer = { ok: true; answer: Answer } | { ok: false; why: string };
+export interface Dropped {
+  /** Hypotheses past MAX_HYPOTHESES. */
+  extra: number;
+  /** Hypotheses without a usable title. */
+  malformed: number;
+}
 
-/** Text from the model → a validated answer. Tolerates a fenced block; nothing else. */
-export function parseAnswer(text: string): ParsedAnswer {
+export type ParsedAnswer =
+  | { ok: true; hypotheses: (ModelHypothesis & { droppedCites: number })[]; dropped: Dropped }
+  | { ok: false; why: string };
+
+const str = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
+
+/** Text from the model → the hypotheses that keep the contract. Tolerates a fenced block; nothing else. */
+export function parseAnswer(text: string, max = MAX_HYPOTHESES): ParsedAnswer {
   let body = text.trim();
   const fence = /^```(?:json)?\s*\n([\s\S]*?)\n```$/.exec(body);
   if (fence) body = fence[1]!.trim();
@@ -33,10 +52,27 @@ export function parseAnswer(text: string): ParsedAnswer {
   } catch {
     return { ok: false, why: `the model's answer is not JSON (starts ${JSON.stringify(body.slice(0, 40))})` };
   }
-  const r = answerSchema.safeParse(json);
-  if (!r.success) {
-    const i = r.error.issues[0]!;
-    return { ok: false, why: `the model's JSON breaks the answer schema at ${i.path.join('.') || '(root)'}: ${i.message}` };
+  const list = (json as { hypotheses?: unknown } | null)?.hypotheses;
+  if (!json || typeof json !== 'object' || Array.isArray(json) || !Array.isArray(list)) {
+    return { ok: false, why: 'the model\'s JSON breaks the answer schema at (root): expected {"hypotheses": [...]}' };
   }
-  return { ok: true, answer: r.data };
+  const dropped: Dropped = { extra: 0, malformed: 0 };
+  const out: (ModelHypothesis & { droppedCites: number })[] = [];
+  for (const raw of list) {
+    const h = raw as Record<string, unknown> | null;
+    const title = h && typeof h === 'object' && !Array.isArray(h) ? str(h.title, 300).trim() : '';
+    if (!title) {
+      dropped.malformed++;
+      continue;
+    }
+    if (out.length >= max) {
+      dropped.extra++;
+      continue;
+    }
+    const rawCites = Array.isArray(h!.cites) ? h!.cites : [];
+    const cites = rawCites.filter((c): c is { seq: number; quote: string } => citeSchema.safeParse(c).success).slice(0, MAX_CITES);
+    out.push({ title, explanation: str(h!.explanation, 4000), cites: cites.map((c) => ({ seq: c.seq, quote: c.quote })), refute_by: str(h!.refute_by, 1000), check: str(h!.check, 1000), droppedCites: rawCites.length - cites.length });
+  }
+  if (out.length === 0 && dropped.malformed > 0) return { ok: false, why: `the model's JSON breaks the answer schema: none of its ${dropped.malformed} hypotheses has a title` };
+  return { ok: true, hypotheses: out, dropped };
 }

@@ -7,15 +7,17 @@ import { createHash } from 'node:crypto';
 import type { Actor, StoredEvent } from '../incident/events.js';
 import type { IncidentState } from '../incident/replay.js';
 import type { IncidentStore } from '../incident/store.js';
-import { matchKnownCauses, type CauseMatch } from '../runbook/known-causes.js';
-import { answerJsonSchema, parseAnswer } from './answer.js';
+import { notReadOnly } from '../runbook/command-safety.js';
+import { describeEvidence, matchKnownCauses, type CauseMatch } from '../runbook/known-causes.js';
+import { answerJsonSchema, MAX_HYPOTHESES, parseAnswer } from './answer.js';
+import { cleanModelText } from '../util/model-text.js';
 import { OllamaClient, OllamaFault, type Deadlines } from './client.js';
 import { buildContext } from './context.js';
-import { checkCites, type CheckedCite, type Grounding } from './grounding.js';
+import { recordSegments, type Segment } from './evidence.js';
+import { checkCites, type CheckedCite, type Grounding, type Sources } from './grounding.js';
 import type { OllamaHost } from './host.js';
-import { sanitize } from '../util/sanitize.js';
 
-export type Status = 'ok' | 'empty' | 'unavailable' | 'model_missing' | 'timeout' | 'malformed' | 'error';
+export type Status = 'ok' | 'empty' | 'unavailable' | 'model_missing' | 'timeout' | 'malformed' | 'error' | 'refused';
 
 export const DEFAULT_NUM_CTX = 8192;
 /** Room kept for the answer inside num_ctx. */
@@ -28,7 +30,11 @@ export interface CheckedHypothesis {
   cites: CheckedCite[];
   refute_by: string;
   check: string;
+  /** Why the suggested check is not read-only (then it is shown with a warning, never as something to paste). */
+  check_warning?: string;
   grounding: Grounding;
+  /** Cites dropped because they broke the contract (no integer seq, an empty quote). */
+  dropped_cites?: number;
   seq?: number;
 }
 
@@ -40,6 +46,8 @@ export interface HypothesizeResult {
   knownCauses: CauseMatch[];
   hypotheses: CheckedHypothesis[];
   omitted: Record<string, number>;
+  /** Hypotheses dropped from the answer: past the number asked for, or without a title. */
+  dropped?: { extra: number; malformed: number };
   warnings: string[];
   requestSeq?: number;
 }
@@ -74,6 +82,24 @@ export function seqRanges(seqs: number[]): string {
 
 const ORDER: Record<Grounding, number> = { grounded: 0, partial: 1, ungrounded: 2 };
 
+/** Each record of the log as segments, on demand: what cites are checked against beyond what was sent. */
+export function logSources(state: IncidentState, events: readonly StoredEvent[], shown: ReadonlyMap<number, readonly Segment[]>): Sources {
+  const bySeq = new Map(events.map((e) => [e.seq, e]));
+  const titles = new Map<number, string>([...state.hypotheses.map((h) => [h.seq, h.title] as const), ...state.notes.filter((n) => n.kind === 'hypothesis').map((n) => [n.seq, n.text] as const)]);
+  const cache = new Map<number, Segment[]>();
+  return {
+    shown,
+    lastSeq: state.lastSeq,
+    stored: (seq) => {
+      const e = bySeq.get(seq);
+      if (!e) return undefined;
+      let s = cache.get(seq);
+      if (!s) cache.set(seq, (s = recordSegments(e, (n) => titles.get(n))));
+      return s;
+    },
+  };
+}
+
 export async function* hypothesize(i: HypothesizeInput): AsyncGenerator<Progress, HypothesizeResult> {
   const t0 = performance.now();
   const since = () => Math.round(performance.now() - t0);
@@ -95,10 +121,16 @@ export async function* hypothesize(i: HypothesizeInput): AsyncGenerator<Progress
     return { ...base, status: f.kind, detail, requestSeq: record(f.kind, detail) };
   }
   const numCtx = Math.min(i.numCtx ?? DEFAULT_NUM_CTX, info.contextLength ?? Number.MAX_SAFE_INTEGER);
-  const ctx = buildContext(i.state, i.events, numCtx - ANSWER_TOKENS, knownCauses.map((k) => k.cause.title));
+  const built = buildContext(i.state, i.events, numCtx - ANSWER_TOKENS, knownCauses.map((k) => ({ title: k.cause.title, evidence: describeEvidence(k) })), MAX_HYPOTHESES);
+  if (!built.ok) {
+    // Never sent: a prompt without the incident and its alert would invite guessing.
+    const detail = `num_ctx ${numCtx} leaves ${Math.max(0, built.budgetTokens)} tokens for the incident, but the incident and its alert alone need about ${built.needTokens}; nothing was sent`;
+    return { ...base, digest: info.digest, status: 'refused', detail, requestSeq: record('refused', detail, { num_ctx: numCtx }) };
+  }
+  const ctx = built.context;
   const options = { temperature: 0, seed: SEED, num_ctx: numCtx, num_predict: ANSWER_TOKENS };
   const promptSha = createHash('sha256').update(`${ctx.system}\n${ctx.user}`).digest('hex');
-  const provenance = { digest: info.digest, server_version: info.serverVersion, options, prompt_sha256: promptSha, seqs: seqRanges([...ctx.sent.keys()]), estimated_tokens: ctx.estimatedTokens, omitted: ctx.omitted };
+  const provenance = { digest: info.digest, server_version: info.serverVersion, options, prompt_sha256: promptSha, seqs: seqRanges([...ctx.sent.keys()]), estimated_tokens: ctx.estimatedTokens, omitted: ctx.omitted, max_hypotheses: MAX_HYPOTHESES };
 
   yield { type: 'phase', text: `sent ${ctx.sent.size} entries (~${ctx.estimatedTokens} tokens)`, elapsedMs: since() };
   let chunks = 0;
@@ -139,25 +171,29 @@ export async function* hypothesize(i: HypothesizeInput): AsyncGenerator<Progress
   if (done.promptEvalCount !== undefined && done.promptEvalCount < ctx.estimatedTokens * 0.5) {
     warnings.push(`Ollama evaluated ${done.promptEvalCount} prompt tokens where ~${ctx.estimatedTokens} were sent: it may have truncated the context`);
   }
-  const parsed = parseAnswer(done.content);
+  const parsed = parseAnswer(done.content, MAX_HYPOTHESES);
   if (!parsed.ok) {
     const detail = done.content.trim() === '' && done.thinkingChars > 0 ? 'the model only produced thinking, no answer' : parsed.why;
     return { ...base, digest: info.digest, omitted: ctx.omitted, status: 'malformed', detail, requestSeq: record('malformed', detail, { ...provenance, ...timings }) };
   }
-  // Model text is data: no control characters, no line breaks (it could fake labels or lines on a terminal).
-  // (\r becomes a space first: "keep what was drawn last" is right for progress bars, not for model text.)
-  const flat = (s: string) => sanitize(s.replace(/\r/g, ' ')).replace(/\s+/g, ' ').trim();
-  const checked: CheckedHypothesis[] = parsed.answer.hypotheses.map((raw) => {
-    const h = { title: flat(raw.title), explanation: flat(raw.explanation), refute_by: flat(raw.refute_by), check: flat(raw.check), cites: raw.cites.map((c) => ({ seq: c.seq, quote: flat(c.quote) })) };
-    return { ...h, ...checkCites(h, ctx.quoted) };
-  });
+  const sources = logSources(i.state, i.events, ctx.shown);
+  const checked: CheckedHypothesis[] = parsed.hypotheses.map((raw) => {
+    // Model text is data: one line, nothing that imitates the tool's marks, secrets masked.
+    const h = { title: cleanModelText(raw.title), explanation: cleanModelText(raw.explanation), refute_by: cleanModelText(raw.refute_by), check: cleanModelText(raw.check), cites: raw.cites.map((c) => ({ seq: c.seq, quote: cleanModelText(c.quote) })) };
+    const warn = h.check ? notReadOnly(h.check) : undefined;
+    return { ...h, ...checkCites(h, sources), ...(warn ? { check_warning: warn } : {}), ...(raw.droppedCites ? { dropped_cites: raw.droppedCites } : {}) };
+  }).filter((h) => h.title !== '');
   checked.sort((a, b) => ORDER[a.grounding] - ORDER[b.grounding]);
   const status: Status = checked.length ? 'ok' : 'empty';
-  const detail = checked.length ? `${checked.length} hypothes${checked.length === 1 ? 'is' : 'es'}: ${checked.filter((h) => h.grounding === 'grounded').length} grounded` : 'the model offered no hypotheses';
-  const requestSeq = record(status, detail, { ...provenance, ...timings, hypotheses: checked.length });
+  const dropNote = parsed.dropped.extra || parsed.dropped.malformed ? `; dropped ${[parsed.dropped.extra ? `${parsed.dropped.extra} past the ${MAX_HYPOTHESES} asked for` : '', parsed.dropped.malformed ? `${parsed.dropped.malformed} without a title` : ''].filter(Boolean).join(' and ')}` : '';
+  const detail = checked.length ? `${checked.length} hypothes${checked.length === 1 ? 'is' : 'es'}: ${checked.filter((h) => h.grounding === 'grounded').length} grounded${dropNote}` : `the model offered no hypotheses${dropNote}`;
+  const requestSeq = record(status, detail, { ...provenance, ...timings, hypotheses: checked.length, dropped: parsed.dropped });
   for (const h of checked) {
-    h.seq = i.store.append({ type: 'hypothesis.proposed', actor: { kind: 'model', name: i.model }, data: { model: i.model, title: h.title, explanation: h.explanation, cites: h.cites, grounding: h.grounding, refute_by: h.refute_by, check: h.check, request_seq: requestSeq } }).seq;
+    h.seq = i.store.append({
+      type: 'hypothesis.proposed',
+      actor: { kind: 'model', name: i.model },
+      data: { model: i.model, title: h.title, explanation: h.explanation, cites: h.cites, grounding: h.grounding, refute_by: h.refute_by, check: h.check, ...(h.check_warning ? { check_warning: h.check_warning } : {}), ...(h.dropped_cites ? { dropped_cites: h.dropped_cites } : {}), request_seq: requestSeq },
+    }).seq;
   }
-  return { ...base, digest: info.digest, omitted: ctx.omitted, status, detail, hypotheses: checked, requestSeq };
+  return { ...base, digest: info.digest, omitted: ctx.omitted, status, detail, hypotheses: checked, dropped: parsed.dropped, requestSeq };
 }
-

@@ -11,6 +11,9 @@ export interface Actor {
 export const NOTE_KINDS = ['summary', 'impact', 'trigger', 'root-cause', 'resolution', 'detection', 'lesson', 'went-well', 'went-wrong', 'lucky', 'action', 'hypothesis'] as const;
 export type NoteKind = (typeof NOTE_KINDS)[number];
 
+/** The plain note you-first mode writes when the operator has no hypothesis of their own. */
+export const NO_HYPOTHESIS_NOTE = 'no hypothesis of my own before asking the model';
+
 export const STATUSES = ['investigating', 'mitigated', 'resolved'] as const;
 export type Status = (typeof STATUSES)[number];
 
@@ -66,10 +69,14 @@ export interface EventDataMap {
     model: string;
     title: string;
     explanation?: string;
-    cites?: { seq: number; quote: string; verified: boolean }[];
+    /** Each cite as checked: `verified` only when found in evidence; `status` and `reason` say why not (absent in logs written before 0.2). */
+    cites?: { seq: number; quote: string; verified: boolean; status?: string; reason?: string; sent?: boolean }[];
     grounding?: 'grounded' | 'partial' | 'ungrounded';
     refute_by?: string;
     check?: string;
+    /** Why the suggested check is not read-only. */
+    check_warning?: string;
+    dropped_cites?: number;
     request_seq?: number;
   };
   /** An operator's verdict on a hypothesis: a note of kind hypothesis or a hypothesis.proposed (by seq), or a runbook known cause (by id). */

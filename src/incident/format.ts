@@ -1,6 +1,7 @@
 /** Events as text: one line each (`oncall log`, the screen's timeline, the postmortem), and in full. */
 import type { EventDataMap, StoredEvent } from './events.js';
 import { wellFormed } from './replay.js';
+import { cleanModelText } from '../util/model-text.js';
 
 function one(text: string, max = 200): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -47,7 +48,7 @@ export function describeEvent(e: StoredEvent): string {
       const n = typeof d.hypotheses === 'number' ? d.hypotheses : undefined;
       return `asked ${String(d.model ?? 'the model')} for hypotheses: ${String(d.outcome ?? 'unknown outcome')}${n !== undefined ? `, ${n} hypothes${n === 1 ? 'is' : 'es'}` : ''}${d.detail ? ` (${one(String(d.detail), 160)})` : ''}`;
     }
-    case 'hypothesis.proposed': return `hypothesis (${String(d.model)}, ${String(d.grounding ?? 'unchecked')}): ${one(String(d.title))}`;
+    case 'hypothesis.proposed': return `hypothesis (${String(d.model)}, ${String(d.grounding ?? 'unchecked')}): ${one(cleanModelText(String(d.title)))}`;
     case 'hypothesis.judged': return `judged ${d.seq !== undefined ? `#${String(d.seq)}` : `cause ${String(d.cause)}`} ${String(d.verdict)}: ${one(String(d.reason))}`;
     case 'postmortem.exported': return `postmortem exported (${String(d.format)}), log head ${String(d.head).slice(0, 12)}…`;
     default: return `${e.type} (an event type this version does not know): ${one(JSON.stringify(d), 140)}`;
@@ -107,12 +108,13 @@ export function eventDetails(e: StoredEvent): string[] {
       const x = d as EventDataMap['hypothesis.proposed'];
       return [
         ...out,
-        `from the model ${x.model}: a suggestion to test, not a finding; nothing was run`,
-        ...block('title', x.title),
-        ...(x.explanation ? block('explanation', x.explanation) : []),
-        ...(x.cites?.length ? ['cites:', ...x.cites.map((c) => `  #${c.seq} ${c.verified ? 'found' : 'NOT FOUND'}: "${c.quote}"`)] : ['cites: none']),
-        ...(x.refute_by ? block('refuted if', x.refute_by) : []),
-        ...(x.check ? block('a check to do by hand', x.check) : []),
+        `from the model ${x.model}: a suggestion to test, not a finding; nothing was run. After each "model" label, the model's own words.`,
+        `grounding (the tool's check of its cites): ${x.grounding ?? 'unchecked'}`,
+        ...block('model title', cleanModelText(x.title)),
+        ...(x.explanation ? block('model explanation', cleanModelText(x.explanation)) : []),
+        ...(x.cites?.length ? ['cites, as checked:', ...x.cites.map((c) => `  #${c.seq} ${c.status ? c.status.toUpperCase().replace(/-/g, ' ') : c.verified ? 'FOUND' : 'NOT FOUND'}${c.reason ? ` (${c.reason})` : ''}: model quote "${cleanModelText(c.quote)}"`)] : ['cites: none']),
+        ...(x.refute_by ? block('model: refuted if', cleanModelText(x.refute_by)) : []),
+        ...(x.check ? (x.check_warning ? block(`WARNING: the model's check is NOT read-only (${x.check_warning}); do not paste it`, cleanModelText(x.check)) : block('model: a read-only check to do by hand', cleanModelText(x.check))) : []),
       ];
     }
     case 'hypothesis.judged': return [...out, ...block('reason', String(d.reason))];

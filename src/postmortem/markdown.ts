@@ -190,7 +190,7 @@ export function* renderMarkdownParts(pm: Postmortem): Generator<string> {
   if (pm.hypotheses.length === 0) L.push('None recorded.');
   else {
     L.push('| Source | Hypothesis | Grounding | Verdict | Reason |', '| --- | --- | --- | --- | --- |');
-    for (const h of pm.hypotheses) L.push(`| ${cell(h.source)} | ${cell(h.text)}${h.seq !== undefined ? ` (#${h.seq})` : ''} | ${h.grounding} | ${h.verdict} | ${cell(h.reason)} |`);
+    for (const h of pm.hypotheses) L.push(`| ${cell(h.source)} | ${cell(h.text)}${h.count ? ` (proposed ${h.count} times: ${h.seqs!.map((q) => `#${q}`).join(', ')})` : h.seq !== undefined ? ` (#${h.seq})` : ''} | ${h.grounding} | ${h.verdict} | ${cell(h.reason)} |`);
   }
   const g = pm.integrity;
   L.push('', '### Log integrity', '');

@@ -4,7 +4,8 @@
  * Facts come from the log; analysis sections come only from human notes of the matching kind.
  */
 import type { Actor, NoteKind, StoredEvent } from '../incident/events.js';
-import { latestVerdict, type IncidentState } from '../incident/replay.js';
+import { latestVerdict, wellFormed, type IncidentState } from '../incident/replay.js';
+import { cleanModelText, groupHypotheses } from '../util/model-text.js';
 import { commandResult, describeEvent } from '../incident/format.js';
 import { matchKnownCauses } from '../runbook/known-causes.js';
 import { redactInPlace } from '../redact/index.js';
@@ -42,6 +43,9 @@ export interface HypothesisRow {
   verdict: string;
   reason: string;
   seq?: number;
+  /** For a model hypothesis proposed by several requests: how many times, and their seqs. */
+  count?: number;
+  seqs?: number[];
 }
 
 export interface Integrity {
@@ -124,7 +128,16 @@ function seconds(from: string | null, to: string | null): number | null {
   return Math.round((Date.parse(to) - Date.parse(from)) / 1000);
 }
 
-const SIGNIFICANT = new Set(['incident.opened', 'alert.attached', 'runbook.selected', 'step.completed', 'step.failed', 'step.skipped', 'command.ran', 'note.added', 'action.recorded', 'status.changed', 'severity.changed', 'parameter.set', 'hypothesis.proposed', 'hypothesis.judged', 'postmortem.exported', 'incident.closed']);
+// Model hypotheses are not timeline lines: the request is, as one line pointing to the Hypotheses table.
+const SIGNIFICANT = new Set(['incident.opened', 'alert.attached', 'runbook.selected', 'step.completed', 'step.failed', 'step.skipped', 'command.ran', 'note.added', 'action.recorded', 'status.changed', 'severity.changed', 'parameter.set', 'hypothesis.requested', 'hypothesis.judged', 'postmortem.exported', 'incident.closed']);
+
+/** A request for hypotheses in the timeline: how many, from which model; never the model's words. */
+function requestLine(e: StoredEvent): string {
+  const d = e.data as { model?: unknown; outcome?: unknown; hypotheses?: unknown };
+  const n = typeof d.hypotheses === 'number' ? d.hypotheses : 0;
+  const model = String(d.model ?? 'the model');
+  return d.outcome === 'ok' || d.outcome === 'empty' ? `${n} hypothes${n === 1 ? 'is' : 'es'} from ${model}, see Hypotheses` : `asked ${model} for hypotheses: ${String(d.outcome ?? 'no outcome')}`;
+}
 
 export function buildPostmortem(state: IncidentState, events: readonly StoredEvent[], integrity: Integrity, status: 'draft' | 'final'): Postmortem {
   const byKind = notesByKind(state);
@@ -145,17 +158,24 @@ export function buildPostmortem(state: IncidentState, events: readonly StoredEve
       const to = (e.data as { to: string }).to;
       marker = to === 'mitigated' ? 'MITIGATED' : to === 'resolved' ? 'RESOLVED' : 'REOPENED';
     }
-    timeline.push({ seq: e.seq, ts: e.ts, actor: { kind: e.actor.kind, name: e.actor.name }, text: describeEvent(e), ...(marker ? { marker } : {}) });
+    timeline.push({ seq: e.seq, ts: e.ts, actor: { kind: e.actor.kind, name: e.actor.name }, text: e.type === 'hypothesis.requested' && wellFormed(e) ? requestLine(e) : describeEvent(e), ...(marker ? { marker } : {}) });
   }
 
   const judged = (m: { seq?: number; cause?: string }) => {
     const j = latestVerdict(state, m);
     return j ? { verdict: j.verdict, reason: j.reason } : { verdict: 'not judged', reason: '' };
   };
+  // A verdict on any of a repeated hypothesis's seqs speaks for the row: the latest one.
+  const latestOf = (seqs: number[]) => {
+    const js = seqs.map((q) => latestVerdict(state, { seq: q })).filter((j) => j !== undefined);
+    const j = js.sort((a, b) => b.seq - a.seq)[0];
+    return j ? { verdict: j.verdict, reason: j.reason } : { verdict: 'not judged', reason: '' };
+  };
   const hypotheses: HypothesisRow[] = [
     ...notes(state, 'hypothesis').map((n) => ({ source: `human (${n.by})`, text: n.text, grounding: 'n/a', seq: n.seq, ...judged({ seq: n.seq }) })),
     ...matchKnownCauses(state).map((m) => ({ source: 'runbook', text: m.cause.title, grounding: 'matched', ...judged({ cause: m.cause.id }) })),
-    ...state.hypotheses.map((h) => ({ source: `model ${h.model}`, text: h.title, grounding: h.grounding ?? 'unchecked', seq: h.seq, ...judged({ seq: h.seq }) })),
+    // The same idea proposed by several requests is one row, with how many times and the latest seq.
+    ...groupHypotheses(state.hypotheses).map(({ latest: h, count, seqs }) => ({ source: `model ${h.model}`, text: cleanModelText(h.title), grounding: h.grounding ?? 'unchecked', seq: h.seq, ...(count > 1 ? { count, seqs } : {}), ...latestOf(seqs) })),
   ];
 
   const pm: Postmortem = {

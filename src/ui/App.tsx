@@ -5,7 +5,7 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { groupState, processAlive, secondRunRefused } from '../exec/group.js';
-import type { Actor } from '../incident/events.js';
+import { NO_HYPOTHESIS_NOTE, type Actor } from '../incident/events.js';
 import { eventDetails } from '../incident/format.js';
 import type { LogFollower } from '../incident/follow.js';
 import { judgeTarget } from '../incident/replay.js';
@@ -14,7 +14,7 @@ import { matchKnownCauses } from '../runbook/known-causes.js';
 import { shellQuote } from '../runbook/render.js';
 import { executeStep, executeTyped, type StepProgress } from '../runner/execute.js';
 import { prepareStep } from '../runner/prepare.js';
-import { HypothesesPanel, hypothesisLines } from './components/HypothesesPanel.js';
+import { HypothesesPanel, hypothesisLines, panelText } from './components/HypothesesPanel.js';
 import type { HypothesizeInput } from '../hypotheses/run.js';
 import { Confirm } from './components/Confirm.js';
 import { Footer } from './components/Footer.js';
@@ -148,8 +148,10 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
   const leftW = wide ? 34 : Math.min(38, Math.max(20, Math.floor(cols * 0.32)));
   const tlW = wide ? Math.floor((cols - leftW - 2) * 0.45) : 0;
   const rightW = cols - leftW - 1 - (wide ? tlW + 1 : 0);
-  const panel = hypothesisLines(incident, causes, ui.hypo, now);
-  const causesH = Math.min(Math.max(2, Math.floor(rows / 4)), Math.max(2, panel.length));
+  // You-first: model hypotheses stay hidden until this operator has written their own.
+  const hideModel = !!hypoSettings?.youFirst && !incident.notes.some((n) => n.actor.name === actor.name && (n.kind === 'hypothesis' || n.text === NO_HYPOTHESIS_NOTE));
+  const panel = hypothesisLines(incident, causes, ui.hypo, now, hideModel);
+  const causesH = Math.min(Math.max(2, Math.floor(rows / 3)), Math.max(2, panel.length));
   const msgLines = ui.message ? wrap(ui.message.text, cols, 2) : [' '];
   const msgCut = !!ui.message && wrap(ui.message.text, cols).length > 2;
   const bottomH = ui.mode.kind === 'prompt' ? 2 : 0;
@@ -264,7 +266,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         if (hypoSettings.youFirst && effect.mine === undefined) return dispatch({ type: 'ask-mine-first' });
         if (effect.mine !== undefined) {
           const none = effect.mine.trim().toLowerCase() === 'none';
-          record(() => store.append({ type: 'note.added', actor, data: none ? { text: 'no hypothesis of my own before asking the model' } : { text: effect.mine!, kind: 'hypothesis' } }), 'your hypothesis is recorded; asking the model');
+          record(() => store.append({ type: 'note.added', actor, data: none ? { text: NO_HYPOTHESIS_NOTE } : { text: effect.mine!, kind: 'hypothesis' } }), 'your hypothesis is recorded; asking the model');
         }
         const ac = new AbortController();
         hypoAbort.current = ac;
@@ -308,9 +310,10 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
       }
       case 'show-full': {
         if (effect.what === 'help') return showFull('Keys', HELP_LINES);
-        if (effect.what === 'panel') return showFull('Known causes and hypotheses', panelText(state, causes, ui.hypo, Date.now()));
+        if (effect.what === 'panel') return showFull('Known causes and hypotheses', panelText(state, causes, ui.hypo, Date.now(), hideModel));
         if (effect.what === 'timeline-entry') {
           const e = follower.events[effect.index ?? follower.events.length - 1];
+          if (e && hideModel && e.type === 'hypothesis.proposed') return showFull(`Log entry #${e.seq}`, ['A model hypothesis, hidden until you record your own (H): you-first mode.']);
           return e ? showFull(`Log entry #${e.seq}`, eventDetails(e)) : undefined;
         }
         if (effect.what === 'confirm') {
@@ -334,7 +337,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         exit();
         return;
     }
-  }, [actor, consume, cwd, defaultTimeoutMs, exit, follower, onExit, record, store, refresh, hypoSettings, showFull, causes, ui.hypo, ui.mode, ui.message, detailInput, selectedStep]);
+  }, [actor, consume, cwd, defaultTimeoutMs, exit, follower, onExit, record, store, refresh, hypoSettings, showFull, causes, ui.hypo, ui.mode, ui.message, detailInput, selectedStep, hideModel]);
 
   const performRef = useRef(perform);
   performRef.current = perform;
@@ -360,10 +363,10 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
             <StepList state={incident} selected={ui.selected} width={leftW} height={bodyH} color={color} dim={ui.focus === 'timeline'} />
             <Box width={1} height={bodyH}><Text dimColor>{'│\n'.repeat(bodyH).trimEnd()}</Text></Box>
             {!wide && ui.timelineOpen
-              ? <Timeline events={follower.events} selected={ui.tlSel} focused={ui.focus === 'timeline'} width={rightW} height={bodyH} color={color} />
+              ? <Timeline events={follower.events} selected={ui.tlSel} focused={ui.focus === 'timeline'} width={rightW} height={bodyH} color={color} hideModel={hideModel} />
               : <StepDetail detail={detail} outLines={outLines} scroll={ui.scroll} width={rightW} height={bodyH} color={color} />}
             {wide ? <Box width={1} height={bodyH}><Text dimColor>{'│\n'.repeat(bodyH).trimEnd()}</Text></Box> : null}
-            {wide ? <Timeline events={follower.events} selected={ui.tlSel} focused={ui.focus === 'timeline'} width={tlW} height={bodyH} color={color} /> : null}
+            {wide ? <Timeline events={follower.events} selected={ui.tlSel} focused={ui.focus === 'timeline'} width={tlW} height={bodyH} color={color} hideModel={hideModel} /> : null}
           </Box>
         )}
       {overlay ? null : <HypothesesPanel lines={panel} width={cols} height={causesH} color={color} />}
@@ -376,20 +379,6 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
       <Footer width={cols} running={!!ui.running} timeline={showTimeline && ui.focus === 'timeline'} mode={ui.mode.kind} />
     </Box>
   );
-}
-
-/** The panel's text in full: known causes with their evidence, and every hypothesis of the latest answer with its details. */
-function panelText(state: AppProps['follower']['state'], causes: ReturnType<typeof matchKnownCauses>, hypo: Parameters<typeof hypothesisLines>[2], now: number): string[] {
-  const out = hypothesisLines(state, causes, hypo, now).map((l) => l.text);
-  const lastReq = state.hypotheses.length ? Math.max(...state.hypotheses.map((h) => h.request_seq ?? 0)) : undefined;
-  for (const h of state.hypotheses.filter((x) => (x.request_seq ?? 0) === lastReq)) {
-    out.push('', `#${h.seq} [${h.grounding ?? 'unchecked'}] ${h.title}`);
-    if (h.explanation) out.push(`  explanation: ${h.explanation}`);
-    for (const c of h.cites ?? []) out.push(`  cites #${c.seq} ${c.verified ? 'found' : 'NOT FOUND'}: "${c.quote}"`);
-    if (h.refute_by) out.push(`  refuted if: ${h.refute_by}`);
-    if (h.check) out.push(`  a check to do by hand: ${h.check}`);
-  }
-  return out;
 }
 
 function firstOpenStep(state: LogFollower['state']): number {

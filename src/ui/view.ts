@@ -15,6 +15,8 @@ export interface Line {
   bold?: boolean;
   dim?: boolean;
   inverse?: boolean;
+  /** A detail line that gives way first when space is short (its summary line stays). */
+  detail?: boolean;
 }
 
 export function stepViews(state: IncidentState): StepView[] {

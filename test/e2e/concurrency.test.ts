@@ -36,16 +36,23 @@ describe('writers killed at random moments', () => {
     const acked = new Set<string>();
     let kills = 0;
     let round = 0;
-    const deadline = Date.now() + 12_000;
+    // Until enough has happened (a count, not a time), with a generous cap for a loaded machine.
+    const cap = Date.now() + 100_000;
     // Two roles at once: a steady writer that is never killed, and victims killed mid-stream.
     const steady = writer(path, 1500, 'steady');
-    while (Date.now() < deadline && kills < 25) {
+    while (Date.now() < cap && (kills < 12 || acked.size < 200)) {
       round++;
       const victim = writer(path, 100_000, `v${round}`, { BIG: '1' });
-      victim.stdout?.on('data', (d: Buffer) => {
-        for (const line of d.toString().split('\n')) if (line.startsWith('ACK ')) acked.add(line.slice(4));
+      // Killed at a random moment once it is appending (start-up time varies with the machine's load).
+      const appending = new Promise<void>((resolve) => {
+        victim.stdout?.on('data', (d: Buffer) => {
+          for (const line of d.toString().split('\n')) if (line.startsWith('ACK ')) acked.add(line.slice(4));
+          resolve();
+        });
+        void victim.finally(() => resolve());
       });
-      await new Promise((r) => setTimeout(r, 350 + Math.random() * 300));
+      await appending;
+      await new Promise((r) => setTimeout(r, Math.random() * 300));
       victim.kill('SIGKILL');
       await victim;
       kills++;
@@ -61,11 +68,11 @@ describe('writers killed at random moments', () => {
     expect(verifyEvents(events).ok).toBe(true);
     expect(new Set(events.map((e) => e.seq)).size).toBe(events.length);
     expect(torn.length).toBeLessThanOrEqual(kills);
-    expect(kills).toBeGreaterThanOrEqual(10);
-    expect(acked.size).toBeGreaterThan(1500);
+    expect(kills).toBeGreaterThanOrEqual(12);
+    expect(acked.size).toBeGreaterThanOrEqual(1500 + 200);
     expect(s.exitCode).toBe(0);
     console.log(`kill test: ${kills} kills, ${acked.size} acknowledged, 0 lost, ${torn.length} torn lines, ${events.length} events`);
-  }, 120_000);
+  }, 150_000);
 
   it('`oncall note` processes killed at random: every note whose command exited 0 is present', async () => {
     const home = tempDir();
@@ -119,13 +126,12 @@ describe('a writer killed while holding the lock', () => {
       // While the holder lives, a note waits for it...
       const waiting = oncall(['note', '--incident', id, 'queued behind the holder'], env);
       await new Promise((r) => setTimeout(r, 500));
-      const t0 = Date.now();
       holder.kill('SIGKILL');
       const r = await waiting;
-      const stalled = Date.now() - t0;
+      // A stale-lock design would wait out the 10 s lock timeout and fail (exit 6): this one succeeds
+      // because the kernel released the lock with its holder.
+      expect(r.stderr).not.toMatch(/timed out .* waiting for the incident log lock/);
       expect(r.exitCode).toBe(0);
-      // The lock timeout is 10 s; a stale-lock design would wait it out. 3 s is a generous bound.
-      expect(stalled).toBeLessThan(3000);
     } finally {
       home.cleanup();
     }

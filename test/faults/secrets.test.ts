@@ -86,7 +86,9 @@ describe('secrets', () => {
       const raw = readLogFileText(path);
       const { events } = readLogFile(path);
       const state = replay('x', events);
-      const prompt = buildContext(state, events, 100_000, []).user;
+      const built = buildContext(state, events, 100_000, []);
+      if (!built.ok) throw new Error('context did not fit');
+      const prompt = built.context.user;
       const v = verifyEvents(events);
       const doc = renderMarkdown(buildPostmortem(state, events, { verified: v.ok, events: v.count, head: v.head, log_sha256: 'x', torn_lines: [] }, 'draft'));
       for (const [form, , secret] of SECRETS) {

@@ -91,7 +91,7 @@ export class OllamaStandin {
     let thinking = '';
     switch (fault) {
       case 'non-json': content = 'The disk is probably full because of logs.'; break;
-      case 'schema-break': content = JSON.stringify({ hypotheses: [{ title: 'x', cites: 'none' }] }); break;
+      case 'schema-break': content = JSON.stringify({ hypotheses: 'none' }); break;
       case 'thinking-only': content = ''; thinking = 'Let me think about the disk... '.repeat(20); break;
       case 'empty-list': content = JSON.stringify({ hypotheses: [] }); break;
       default: content = JSON.stringify(this.opts.answer ?? { hypotheses: [] });

@@ -253,8 +253,15 @@ describe('incident screen', () => {
     await s.press('j');
     await s.until((f) => /›· +2 A check that fails/.test(f), 'selection moved during the request');
     await s.see('Hypotheses from llama3.2:3b');
-    expect(s.frame()).toMatch(/#\d+ \[grounded\] Disk filled by logs/);
-    expect(s.frame()).toMatch(/#\d+ \[UNGROUNDED\] Made up/);
+    // The tool's label in its own column, the model's words after the bar.
+    expect(s.frame()).toMatch(/#\d+ grounded +│ Disk filled by logs/);
+    expect(s.frame()).toMatch(/#\d+ UNGROUNDED +│ Made up/);
+    await s.press('p');
+    await s.see('Known causes and hypotheses');
+    await s.press('G');
+    await s.see('cite #99 [NO SUCH ENTRY]');
+    expect(s.frame()).toMatch(/cite #5 \[found\] found in command output of #5/);
+    await s.press('q');
     expect(standin.requests.filter((q) => q.path === '/api/chat')).toHaveLength(1);
     const seq = readLogFile(s.path).events.find((e) => e.type === 'hypothesis.proposed')!.seq;
     await s.press('v');

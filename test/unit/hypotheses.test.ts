@@ -2,8 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAnswer } from '../../src/hypotheses/answer.js';
-import { buildContext, estimateTokens } from '../../src/hypotheses/context.js';
-import { checkCites } from '../../src/hypotheses/grounding.js';
+import { buildContext, estimateTokens, headAndTail } from '../../src/hypotheses/context.js';
 import { resolveOllamaHost } from '../../src/hypotheses/host.js';
 import { seqRanges } from '../../src/hypotheses/run.js';
 import { parseLog } from '../../src/incident/reader.js';
@@ -31,38 +30,32 @@ describe('OLLAMA_HOST as Ollama reads it', () => {
 });
 
 describe('answer contract', () => {
-  const good = { hypotheses: [{ title: 'Log growth', explanation: 'e', cites: [{ seq: 3, quote: '94% /var' }], refute_by: 'r', check: 'c' }] };
+  const hyp = (title: string, cites: unknown = [{ seq: 3, quote: '94% /var' }]) => ({ title, explanation: 'e', cites, refute_by: 'r', check: 'c' });
   it('accepts the contract, with or without a ```json fence', () => {
-    expect(parseAnswer(JSON.stringify(good))).toEqual({ ok: true, answer: good });
+    const good = { hypotheses: [hyp('Log growth')] };
+    expect(parseAnswer(JSON.stringify(good))).toEqual({ ok: true, hypotheses: [{ ...hyp('Log growth'), droppedCites: 0 }], dropped: { extra: 0, malformed: 0 } });
     expect(parseAnswer('```json\n' + JSON.stringify(good) + '\n```').ok).toBe(true);
   });
-  it('rejects prose, broken JSON and schema breaks, saying why', () => {
+  it('rejects prose, broken JSON and a wrong root, saying why', () => {
     expect(parseAnswer('The disk is full.')).toMatchObject({ ok: false, why: expect.stringMatching(/not JSON/) });
     expect(parseAnswer('{"hypotheses": [')).toMatchObject({ ok: false });
-    expect(parseAnswer('{"hypotheses":[{"title":"x","cites":"none"}]}')).toMatchObject({ ok: false, why: expect.stringMatching(/breaks the answer schema at hypotheses\.0/) });
+    expect(parseAnswer('{"answer": []}')).toMatchObject({ ok: false, why: expect.stringMatching(/breaks the answer schema at \(root\)/) });
+    expect(parseAnswer('[]')).toMatchObject({ ok: false });
     expect(parseAnswer('')).toMatchObject({ ok: false, why: 'the model returned nothing' });
   });
-});
-
-describe('citation check', () => {
-  const sent = new Map([[5, 'ran df -h /var (exit 0)\n/dev/sda3   50G  47G  3.0G  94% /var'], [9, 'note by bob: looks like log growth']]);
-  const h = (cites: { seq: number; quote: string }[]) => ({ title: 't', explanation: '', refute_by: '', check: '', cites });
-  it('a true quote of a sent event is grounded (whitespace and case do not matter)', () => {
-    expect(checkCites(h([{ seq: 5, quote: '94%  /VAR' }]), sent)).toEqual({ grounding: 'grounded', cites: [{ seq: 5, quote: '94%  /VAR', verified: true }] });
+  it('one malformed cite drops that cite, counted; the rest of the answer stands', () => {
+    const r = parseAnswer(JSON.stringify({ hypotheses: [hyp('Log growth', [{ seq: 3, quote: '94% /var' }, { seq: 'four', quote: 'x' }, { seq: 2.5, quote: 'y' }, { seq: 4 }, 'nonsense'])] }));
+    if (!r.ok) throw new Error(r.why);
+    expect(r.hypotheses[0]!.cites).toEqual([{ seq: 3, quote: '94% /var' }]);
+    expect(r.hypotheses[0]!.droppedCites).toBe(4);
+    expect(parseAnswer('{"hypotheses":[{"title":"x","cites":"none"}]}')).toMatchObject({ ok: true, hypotheses: [{ title: 'x', cites: [], droppedCites: 0 }] });
   });
-  it('an invented seq is not verified', () => {
-    expect(checkCites(h([{ seq: 77, quote: '94% /var' }]), sent).grounding).toBe('ungrounded');
-  });
-  it('a misquote is not verified; one good and one bad cite is partial', () => {
-    expect(checkCites(h([{ seq: 5, quote: '99% /var' }]), sent).grounding).toBe('ungrounded');
-    expect(checkCites(h([{ seq: 5, quote: '94% /var' }, { seq: 9, quote: 'disk failure' }]), sent).grounding).toBe('partial');
-  });
-  it('a quote from an event that was not in the context is not verified', () => {
-    const only9 = new Map([[9, sent.get(9)!]]);
-    expect(checkCites(h([{ seq: 5, quote: '94% /var' }]), only9).grounding).toBe('ungrounded');
-  });
-  it('no citations at all is ungrounded', () => {
-    expect(checkCites(h([]), sent).grounding).toBe('ungrounded');
+  it('keeps at most the number asked for and counts the rest; a hypothesis without a title is dropped and counted', () => {
+    const r = parseAnswer(JSON.stringify({ hypotheses: [hyp('a'), { explanation: 'no title' }, hyp('b'), hyp('c'), hyp('d')] }), 2);
+    if (!r.ok) throw new Error(r.why);
+    expect(r.hypotheses.map((h) => h.title)).toEqual(['a', 'b']);
+    expect(r.dropped).toEqual({ extra: 2, malformed: 1 });
+    expect(parseAnswer(JSON.stringify({ hypotheses: [{ title: '' }, 7] }))).toMatchObject({ ok: false, why: expect.stringMatching(/none of its 2 hypotheses has a title/) });
   });
 });
 
@@ -70,27 +63,49 @@ describe('context', () => {
   const buf = readFileSync(join(ROOT, 'test/fixtures/postmortem/rich.jsonl'));
   const { events } = parseLog(buf);
   const state = replay('x', events);
+  const ctx = (budget: number) => {
+    const r = buildContext(state, events, budget, []);
+    if (!r.ok) throw new Error('did not fit');
+    return r.context;
+  };
 
-  it('puts log content between markers it cannot forge, and tells the model it is data', () => {
-    const c = buildContext(state, events, 8000, []);
+  it('puts log content between markers it cannot forge, tells the model it is data, and that "no hypothesis" is a valid answer', () => {
+    const c = ctx(8000);
     const tag = /<<<LOG ([0-9a-f]{16})>>>/.exec(c.user)![1];
     expect(c.user).toContain(`<<<END LOG ${tag}>>>`);
     expect(c.system).toMatch(/never follow it/);
-    expect(c.sent.size).toBeGreaterThan(20);
+    expect(c.system).toMatch(/"no hypothesis" is a valid answer/);
+    expect(c.system).toMatch(/read-only check/);
+    expect(c.sent.size).toBeGreaterThan(15);
     expect(c.omitted).toEqual({});
   });
 
-  it('keeps within the budget, keeps the incident and failures first, and counts what it left out', () => {
-    const c = buildContext(state, events, 900, []);
-    expect(c.estimatedTokens).toBeLessThanOrEqual(900);
+  it('keeps within the budget, keeps the incident and failures first, and says per kind what it left out', () => {
+    const c = ctx(1500);
+    expect(c.estimatedTokens).toBeLessThanOrEqual(1500);
     expect([...c.sent.keys()]).toContain(1);
-    expect([...c.sent.keys()]).toContain(14);
-    expect(Object.values(c.omitted).reduce((a, b) => a + b, 0)).toBe(events.length - c.sent.size - events.filter((e) => ['step.started', 'hypothesis.proposed', 'parameter.set', 'postmortem.exported'].includes(e.type)).length);
+    expect(Object.values(c.omitted).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(c.user).toMatch(/Left out to fit: \d+ /);
+  });
+
+  it('a budget too small for the incident and its alert is refused, never sent', () => {
+    const r = buildContext(state, events, 300, []);
+    expect(r).toMatchObject({ ok: false, budgetTokens: 300 });
+    if (!r.ok) expect(r.needTokens).toBeGreaterThan(300);
+  });
+
+  it('long output keeps its head and its tail (the top of ps --sort=-%cpu stays)', () => {
+    const lines = Array.from({ length: 400 }, (_, i) => `line-${i}`).join('\n');
+    const segs = headAndTail(lines);
+    const text = segs.map((x) => x.text).join('');
+    expect(text).toContain('line-0\n');
+    expect(text).toContain('line-399');
+    expect(text).toMatch(/\[… \d+ lines not shown …\]/);
+    expect(segs.filter((x) => !x.evidence).map((x) => x.what)).toEqual(['the tool\'s cut mark']);
   });
 
   it('redacts secrets again before they reach the prompt', () => {
-    const c = buildContext(state, events, 8000, []);
-    expect(c.user).not.toMatch(/ghp_q/);
+    expect(ctx(8000).user).not.toMatch(/ghp_q/);
     expect(estimateTokens('abcdef')).toBe(2);
   });
 

@@ -2,7 +2,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classifyCommand, importMarkdown, rewritePlaceholders } from '../../src/import/markdown.js';
+import { importMarkdown, rewritePlaceholders } from '../../src/import/markdown.js';
+import { classifyCommand } from '../../src/runbook/command-safety.js';
 import { parseRunbook } from '../../src/runbook/parse.js';
 import { ROOT } from '../helpers/cli.js';
 

@@ -32,10 +32,9 @@ describe('review fixes', () => {
   });
 
   it('a background grandchild that ignores SIGTERM does not turn a successful step into a timeout', async () => {
-    const t = Date.now();
+    // Waiting for the grandchild (30 s) would hit the 5 s timeout: timedOut false proves it was not waited for.
     const r = await run(['bash', '-c', "(trap '' TERM; exec sleep 30) & echo bg; exit 0"], 5000);
     expect(r).toMatchObject({ exitCode: 0, timedOut: false });
-    expect(Date.now() - t).toBeLessThan(4000);
   });
 
   it('a record that would exceed the cap once serialised is shrunk to fit', async () => {
@@ -74,10 +73,9 @@ describe('review fixes', () => {
   });
 
   it('redaction runs in linear time on long runs, and covers URL passwords with "@" and password flags', () => {
-    const t = performance.now();
-    redact(`token ${'a-'.repeat(32_768)}`);
-    redact(`key ${'A1b2-_'.repeat(11_000)}`);
-    expect(performance.now() - t).toBeLessThan(500);
+    // Backtracking on these would take minutes: the test's own timeout is the cap, no speed is asserted.
+    expect(redact(`token ${'a-'.repeat(32_768)}`)).toMatch(/^token /);
+    expect(redact(`key ${'A1b2-_'.repeat(11_000)}`)).toMatch(/^key /);
     expect(redact('postgres://app:s3cr@tP4ss@db/x')).toBe('postgres://app:[REDACTED:url-password]@db/x');
     expect(redact('mysql --password s3cretP4ss -u x')).toBe('mysql --password [REDACTED:password-flag] -u x');
     expect(redact('redis-cli -h r -a s3cretP4ss ping')).toBe('redis-cli -h r -a [REDACTED:password-flag] ping');
@@ -124,8 +122,11 @@ describe('review fixes, second round', () => {
     const { buildContext } = await import('../../src/hypotheses/context.js');
     const { checkCites } = await import('../../src/hypotheses/grounding.js');
     const events = parseLog(fs.readFileSync(new URL('../fixtures/postmortem/rich.jsonl', import.meta.url))).events;
-    const c = buildContext(replay('x', events), events, 8000, []);
-    const h = (seq: number, quote: string) => checkCites({ title: 't', explanation: '', refute_by: '', check: '', cites: [{ seq, quote }] }, c.quoted).grounding;
+    const { logSources } = await import('../../src/hypotheses/run.js');
+    const state = replay('x', events);
+    const c = buildContext(state, events, 8000, []);
+    if (!c.ok) throw new Error('context');
+    const h = (seq: number, quote: string) => checkCites({ cites: [{ seq, quote }] }, logSources(state, events, c.context.shown)).grounding;
     expect(h(1, 'incident opened')).toBe('ungrounded');
     expect(h(3, 'runbook:')).toBe('ungrounded');
     expect(h(1, '(severity')).toBe('ungrounded');
@@ -139,16 +140,16 @@ describe('review fixes, second round', () => {
   });
 
   it('the importer marks writes that look like reads as actions, keeps Go templates manual, and does not hang on many comments', async () => {
-    const { classifyCommand, importMarkdown } = await import('../../src/import/markdown.js');
+    const { importMarkdown } = await import('../../src/import/markdown.js');
+    const { classifyCommand } = await import('../../src/runbook/command-safety.js');
     for (const c of ["psql -c 'drop table users'", 'echo c > /proc/sysrq-trigger', 'find /var/log -name "*.gz" -delete', 'ip link set eth0 down', 'mount -o remount,ro /data', 'redis-cli SHUTDOWN NOSAVE', 'oc exec pod -- mv /a /b', 'curl --request DELETE http://x/api', 'etcdctl put /k v', 'date -s "2020-01-01"']) {
       expect(classifyCommand(c), c).toBe('action');
     }
     const r = importMarkdown('# X\n\n## Check\n\n```sh\ndocker inspect -f "{{.State.Health.Status}}" web\n```\n', { file: 'x.md' });
     expect(r.runbook.steps[0]!.kind).toBe('manual');
     expect(parseRunbook(r.yaml, 'x.yaml').ok).toBe(true);
-    const t = performance.now();
-    importMarkdown(`${'<!-- c -->\n'.repeat(40)}---\ntitle: T\n---\n# T\n`, { file: 'x.md' });
-    expect(performance.now() - t).toBeLessThan(2000);
+    // Exponential backtracking here took minutes: the test's own timeout is the cap.
+    expect(importMarkdown(`${'<!-- c -->\n'.repeat(40)}---\ntitle: T\n---\n# T\n`, { file: 'x.md' }).runbook.title).toBe('T');
     expect(importMarkdown('# T\n\n![](x.png)\n', { file: 'x.md' }).runbook.summary).toBe('T');
   });
 

@@ -26,9 +26,7 @@ describe('bad runbooks', () => {
 
   it('rejects a file over the size cap before parsing it', () => {
     const big = `id: big\ntitle: Big\nsummary: ${'x'.repeat(MAX_RUNBOOK_BYTES)}\nseverity: info\nsteps: []\n`;
-    const t = performance.now();
     const r = parseRunbook(big, 'big.yaml');
-    expect(performance.now() - t).toBeLessThan(1000);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problems[0]!.message).toMatch(/over the 262144-byte cap/);
   });

@@ -1,11 +1,34 @@
 import { Box, Text } from 'ink';
+import { cleanModelText, groupHypotheses } from '../../util/model-text.js';
 import { latestVerdict, type IncidentState } from '../../incident/replay.js';
 import { describeEvidence, type CauseMatch } from '../../runbook/known-causes.js';
 import type { HypoView } from '../state.js';
 import { truncate, type Line } from '../view.js';
 
+type Hypothesis = IncidentState['hypotheses'][number];
+
+const CITE: Record<string, string> = { found: 'found', 'not-found': 'NOT FOUND', 'wrong-event': 'WRONG ENTRY', 'not-evidence': 'NOT EVIDENCE', 'too-short': 'TOO SHORT', future: 'NO SUCH ENTRY', 'no-such-entry': 'NO SUCH ENTRY' };
+
+/** A cite's mark, for logs written before cites said why. */
+export function citeMark(c: NonNullable<Hypothesis['cites']>[number]): string {
+  return c.status ? CITE[c.status] ?? c.status : c.verified ? 'found' : 'NOT FOUND';
+}
+
+/** The tool's column for a hypothesis: seq, label, how often it was proposed. Fixed width, so model text never sits where a label goes. */
+function toolColumn(h: Hypothesis, count: number): string {
+  const label = h.grounding === 'ungrounded' ? 'UNGROUNDED' : h.grounding === 'partial' ? 'PARTIAL' : h.grounding ?? 'unchecked';
+  return `#${h.seq} ${label}${count > 1 ? ` ×${count}` : ''}`.padEnd(22);
+}
+
+/** Model hypotheses of the latest request, each proposed-again one shown once with a count. */
+export function latestHypotheses(state: IncidentState): { h: Hypothesis; count: number }[] {
+  const lastReq = state.hypotheses.length ? Math.max(...state.hypotheses.map((h) => h.request_seq ?? 0)) : undefined;
+  const latest = new Set(state.hypotheses.filter((h) => (h.request_seq ?? 0) === lastReq).map((h) => h.seq));
+  return groupHypotheses(state.hypotheses).filter((g) => latest.has(g.latest.seq)).map((g) => ({ h: g.latest, count: g.count }));
+}
+
 /** The lines of the panel: runbook known causes first, then the latest model answer. Pure. */
-export function hypothesisLines(state: IncidentState, matches: CauseMatch[], hypo: HypoView | undefined, now: number): Line[] {
+export function hypothesisLines(state: IncidentState, matches: CauseMatch[], hypo: HypoView | undefined, now: number, hidden = false): Line[] {
   const lines: Line[] = [];
   const hasCauses = (state.runbook?.runbook.known_causes?.length ?? 0) > 0;
   const verdict = (m: { seq?: number; cause?: string }) => {
@@ -17,15 +40,19 @@ export function hypothesisLines(state: IncidentState, matches: CauseMatch[], hyp
     lines.push({ text: `Known causes (runbook): ${matches.length} match${matches.length === 1 ? 'es' : ''}`, bold: true });
     for (const m of matches) lines.push({ text: `▸ ${m.cause.title} — ${describeEvidence(m)}${verdict({ cause: m.cause.id })}`, color: 'magenta' });
   }
-  const lastReq = state.hypotheses.length ? Math.max(...state.hypotheses.map((h) => h.request_seq ?? 0)) : undefined;
-  const latest = state.hypotheses.filter((h) => (h.request_seq ?? 0) === lastReq);
   if (hypo?.status === 'asking') lines.push({ text: `Asking the model… ${Math.max(0, Math.round((now - (hypo.startedAt ?? now)) / 1000))} s, ${hypo.chunks ?? 0} tokens · ${hypo.text}`, color: 'yellow' });
   else if (hypo) lines.push({ text: hypo.text, ...(hypo.status === 'failed' ? { color: 'red' } : {}) });
-  if (latest.length) {
-    lines.push({ text: `Hypotheses from ${latest[0]!.model} (suggestions to test; nothing was run; v to judge):`, bold: true });
-    for (const h of latest) {
-      const label = h.grounding === 'ungrounded' ? 'UNGROUNDED' : h.grounding ?? 'unchecked';
-      lines.push({ text: `  #${h.seq} [${label}] ${h.title}${verdict({ seq: h.seq })}`, ...(h.grounding === 'ungrounded' ? { dim: true } : {}) });
+  const latest = latestHypotheses(state);
+  if (latest.length && hidden) {
+    lines.push({ text: `${latest.length} model hypothes${latest.length === 1 ? 'is is' : 'es are'} hidden until you record your own (H): you-first mode`, dim: true });
+  } else if (latest.length) {
+    lines.push({ text: `Hypotheses from ${latest[0]!.h.model} (suggestions to test; nothing was run; v to judge; p shows them whole). Left: the tool's check; right: the model's words.`, bold: true });
+    for (const { h, count } of latest) {
+      const col = toolColumn(h, count);
+      lines.push({ text: `${col}│ ${cleanModelText(h.title)}${verdict({ seq: h.seq })}`, ...(h.grounding === 'ungrounded' ? { dim: true } : {}) });
+      const cites = (h.cites ?? []).map((c) => `#${c.seq} ${citeMark(c)}`).join(', ') || 'none';
+      const check = h.check ? (h.check_warning ? ` · ⚠ its check is NOT read-only (${h.check_warning})` : ' · check: read-only') : '';
+      lines.push({ text: `${' '.repeat(col.length)}│ cites ${cites}${check}`, dim: true, detail: true });
     }
   }
   return lines;
@@ -33,7 +60,13 @@ export function hypothesisLines(state: IncidentState, matches: CauseMatch[], hyp
 
 /** Fits `height` rows; when the lines do not fit, the last row says how many more there are. */
 export function HypothesesPanel({ lines, width, height, color }: { lines: Line[]; width: number; height: number; color: boolean }) {
-  const shown = lines.length > height ? [...lines.slice(0, Math.max(0, height - 1)), { text: `… +${lines.length - height + 1} more (p: the panel in full)`, dim: true }] : lines;
+  // Detail lines give way first, so every hypothesis keeps its summary line when it can.
+  let fit = lines;
+  if (fit.length > height) fit = lines.filter((l) => !l.detail);
+  const cut = lines.length - fit.length;
+  const shown = fit.length > height || cut > 0
+    ? [...fit.slice(0, Math.max(0, Math.min(fit.length, height - 1))), { text: `… +${lines.length - Math.min(fit.length, height - 1)} more line(s) (p: the panel in full)`, dim: true }]
+    : fit;
   return (
     <Box flexDirection="column" width={width} height={height}>
       {shown.map((l, i) => (
@@ -41,4 +74,20 @@ export function HypothesesPanel({ lines, width, height, color }: { lines: Line[]
       ))}
     </Box>
   );
+}
+
+/** The panel in full (p): known causes with their evidence, every hypothesis of the latest answer with all its parts. */
+export function panelText(state: IncidentState, matches: CauseMatch[], hypo: HypoView | undefined, now: number, hidden: boolean): string[] {
+  const out = hypothesisLines(state, matches, hypo, now, hidden).map((l) => l.text);
+  if (hidden) return out;
+  for (const { h, count } of latestHypotheses(state)) {
+    out.push('', `${toolColumn(h, count).trim()}${count > 1 ? ' (proposed in several requests)' : ''}`);
+    out.push(`  model's title: ${cleanModelText(h.title)}`);
+    if (h.explanation) out.push(`  model's explanation: ${cleanModelText(h.explanation)}`);
+    for (const c of h.cites ?? []) out.push(`  cite #${c.seq} [${citeMark(c)}]${c.reason ? ` ${c.reason}` : ''}: model's quote "${cleanModelText(c.quote)}"`);
+    if (h.dropped_cites) out.push(`  (${h.dropped_cites} malformed cite${h.dropped_cites === 1 ? '' : 's'} dropped)`);
+    if (h.refute_by) out.push(`  model, refuted if: ${cleanModelText(h.refute_by)}`);
+    if (h.check) out.push(h.check_warning ? `  WARNING: the model's check is NOT read-only (${h.check_warning}); do not paste it. It reads: ${cleanModelText(h.check)}` : `  model, a read-only check to do by hand: ${cleanModelText(h.check)}`);
+  }
+  return out;
 }

@@ -11,6 +11,8 @@ interface Props {
   width: number;
   height: number;
   color: boolean;
+  /** You-first mode before the operator's own hypothesis: model hypotheses are not shown. */
+  hideModel?: boolean;
 }
 
 // Computed for the rows on screen only, once per record.
@@ -30,7 +32,7 @@ function tone(e: StoredEvent): string | undefined {
 }
 
 /** What the log holds, newest last: one line an entry, cut with a mark; t focuses it, f opens the selected one. */
-export function Timeline({ events, selected, focused, width, height, color }: Props) {
+export function Timeline({ events, selected, focused, width, height, color, hideModel = false }: Props) {
   const n = events.length;
   const rows = Math.max(1, height - 1);
   const sel = selected === undefined ? n - 1 : Math.min(selected, n - 1);
@@ -40,11 +42,12 @@ export function Timeline({ events, selected, focused, width, height, color }: Pr
     <Box flexDirection="column" width={width} height={height}>
       <Text bold={focused} dimColor={!focused} wrap="truncate">{truncate(`Timeline · ${n} entries${first > 0 ? ` · ${first} earlier` : ''}${focused ? ' · j/k select, f opens, t back' : ' · t: select'}`, width)}</Text>
       {shown.map((e, i) => {
-        const more = moreLines(e);
+        const hide = hideModel && e.type === 'hypothesis.proposed';
+        const more = hide ? 0 : moreLines(e);
         const mark = more > 0 ? ` [+${more} line${more === 1 ? '' : 's'}]` : '';
         // The selection is a mark as well as inverse video, so it shows without colour too.
         const selected = focused && first + i === sel;
-        const line = `${selected ? '›' : ' '}${timelineLine(e)}`;
+        const line = `${selected ? '›' : ' '}${hide ? `${e.ts.slice(11, 19)} #${e.seq} model: a hypothesis, hidden until you record your own (H)` : timelineLine(e)}`;
         const text = [...line].length + mark.length > width ? `${truncate(line, Math.max(4, width - mark.length))}${mark}` : `${line}${mark}`;
         return <Text key={e.seq} inverse={selected} color={color ? tone(e) : undefined} wrap="truncate">{text}</Text>;
       })}

@@ -1,0 +1,175 @@
+/**
+ * What in the log is evidence. Each record is a list of segments, each marked evidence (an
+ * observation: command output and exit status, the alert, a person's observation, a verdict's
+ * reason, a status change, the incident title) or not (a hypothesis, a request to the model,
+ * the tool's bookkeeping: step ids, step and runbook titles, a command line as proof of its
+ * result). Quotes are checked against these segments. Pure. See docs/HYPOTHESES.md.
+ */
+import { NO_HYPOTHESIS_NOTE, type EventDataMap, type NoteKind, type StoredEvent } from '../incident/events.js';
+import { commandResult } from '../incident/format.js';
+import { wellFormed } from '../incident/replay.js';
+import { normalize } from '../util/model-text.js';
+
+export interface Segment {
+  text: string;
+  /** Evidence, or what it is instead (the reason a cite of it does not count). */
+  evidence: boolean;
+  what: string;
+}
+
+/** Notes that record what someone saw; the others are conclusions, plans or hypotheses. */
+const OBSERVATION_KINDS = new Set<NoteKind | undefined>([undefined, 'impact', 'detection', 'trigger', 'resolution', 'went-well', 'went-wrong', 'lucky']);
+// The you-first "none" note is a record of a choice, not an observation.
+export { NO_HYPOTHESIS_NOTE };
+
+const ev = (text: string, what = 'evidence'): Segment => ({ text, evidence: true, what });
+const tool = (text: string, what = 'the tool\'s own words'): Segment => ({ text, evidence: false, what });
+
+/** A note's segment: evidence when it records an observation. */
+function noteSegment(text: string, kind: NoteKind | undefined): Segment {
+  if (kind === 'hypothesis') return tool(text, 'a hypothesis');
+  if (text === NO_HYPOTHESIS_NOTE) return tool(text, 'the tool\'s own words');
+  if (!OBSERVATION_KINDS.has(kind)) return tool(text, `a ${kind} note (a conclusion or a plan, not an observation)`);
+  return ev(text, 'a note');
+}
+
+/** Output text with the capture's own cut marks split out as the tool's words. */
+export function outputSegments(text: string): Segment[] {
+  const out: Segment[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/\[… \d+ bytes not kept …\]|\[… cut to fit the log …\]/g)) {
+    if (m.index! > last) out.push(ev(text.slice(last, m.index), 'command output'));
+    out.push(tool(m[0], 'the tool\'s cut mark'));
+    last = m.index! + m[0].length;
+  }
+  if (last < text.length) out.push(ev(text.slice(last), 'command output'));
+  return out;
+}
+
+/**
+ * A record as segments, in full (the stored form). `judgedTitle` gives the title of the
+ * hypothesis a verdict judges, shown beside the verdict (as a hypothesis, not evidence).
+ */
+export function recordSegments(e: StoredEvent, judgedTitle?: (seq: number) => string | undefined): Segment[] {
+  if (!wellFormed(e)) return [tool('', 'a damaged record')];
+  const d = e.data as Record<string, unknown>;
+  switch (e.type) {
+    case 'incident.opened': return [tool('incident opened: '), ev(String(d.title), 'the incident title'), tool(` (severity ${String(d.severity)})`)];
+    case 'alert.attached': {
+      const a = (d as EventDataMap['alert.attached']).alert;
+      return [tool('alert '), ev(a.name, 'the alert'), tool(` (${a.status}) started `), ev(a.startsAt, 'the alert'), tool('; labels '), ev(JSON.stringify(a.labels), 'the alert\'s labels'), tool('; annotations '), ev(JSON.stringify(a.annotations), 'the alert\'s annotations')];
+    }
+    case 'runbook.selected': return [tool('runbook: '), tool(String((d.runbook as { title: string }).title), 'the runbook\'s title (bookkeeping)')];
+    case 'step.started': case 'step.completed': return [tool('step '), tool(String(d.step), 'a step id (bookkeeping)'), tool(e.type === 'step.started' ? ' started' : ' done', 'bookkeeping')];
+    case 'step.failed': return [tool('step '), tool(String(d.step), 'a step id (bookkeeping)'), tool(' FAILED: '), ev(String(d.reason), 'a failure')];
+    case 'step.skipped': return [tool('step '), tool(String(d.step), 'a step id (bookkeeping)'), tool(' skipped: '), ev(String(d.reason), 'a person\'s reason')];
+    case 'command.ran': {
+      const x = d as EventDataMap['command.ran'];
+      const line = x.argv[0] === '/bin/sh' && x.argv[1] === '-c' ? x.argv.slice(2).join(' ') : x.argv.join(' ');
+      return [
+        tool('ran '), tool(line, 'the command line (it says what ran, not what it found)'), tool(' ('), ev(commandResult(x), 'the exit status'), tool(')\n'),
+        ...outputSegments(x.stdout.text), ...(x.stderr.text ? [tool('\n[stderr]\n'), ...outputSegments(x.stderr.text)] : []),
+      ];
+    }
+    case 'note.added': {
+      const x = d as EventDataMap['note.added'];
+      return [tool(`${x.kind ? `${x.kind} ` : ''}note by ${e.actor.name}: `), noteSegment(x.text, x.kind)];
+    }
+    case 'action.recorded': {
+      const text = String(d.text);
+      // "ran: df -h" is the record a typed command leaves: its output is in the command.ran after it.
+      return [tool(`action by ${e.actor.name}: `), text.startsWith('ran: ') ? tool(text, 'the command line (it says what ran, not what it found)') : ev(text, 'an action taken')];
+    }
+    case 'status.changed': return [tool('status '), ev(`${String(d.from)} → ${String(d.to)}`, 'a status change')];
+    case 'severity.changed': return [tool('severity '), ev(`${String(d.from)} → ${String(d.to)}`, 'a severity change')];
+    case 'hypothesis.judged': {
+      const target = typeof d.seq === 'number' ? d.seq : undefined;
+      const title = target !== undefined ? judgedTitle?.(target) : undefined;
+      return [
+        tool('operator judged '),
+        tool(target !== undefined ? `#${target}${title ? ` "${title}"` : ''}` : `known cause ${String(d.cause)}`, 'the hypothesis judged'),
+        tool(` ${String(d.verdict)}: `),
+        ev(String(d.reason), 'a verdict\'s reason'),
+      ];
+    }
+    case 'hypothesis.proposed': return [tool('model hypothesis: '), tool(String(d.title), 'a hypothesis'), tool(' '), tool(String(d.explanation ?? ''), 'a hypothesis')];
+    case 'hypothesis.requested': return [tool(JSON.stringify(d), 'a request to the model')];
+    default: return [tool(JSON.stringify(d), 'bookkeeping')];
+  }
+}
+
+
+const WORD = /[\p{L}\p{N}_]/u;
+
+export interface QuoteHit {
+  evidence: boolean;
+  /** What the matched text is, when it is not evidence. */
+  what: string;
+}
+
+/**
+ * Where a normalised, trimmed quote occurs in the segments on word and number boundaries:
+ * an occurrence whose letters and digits all lie in evidence segments wins; else what the
+ * first other occurrence is; undefined when it does not occur.
+ */
+export function findQuote(segments: readonly Segment[], quote: string): QuoteHit | undefined {
+  if (!quote) return undefined;
+  const { text, owner } = prepared(segments);
+  let other: QuoteHit | undefined;
+  for (let at = text.indexOf(quote); at >= 0; at = text.indexOf(quote, at + 1)) {
+    const end = at + quote.length;
+    // Whole tokens: "1G used" does not match inside "41G used", nor "err" inside "error".
+    if (WORD.test(quote[0]!) && at > 0 && WORD.test(text[at - 1]!)) continue;
+    if (WORD.test(quote[quote.length - 1]!) && end < text.length && WORD.test(text[end]!)) continue;
+    let evidence = true;
+    let what = '';
+    for (let k = at; k < end; k++) {
+      if (!WORD.test(text[k]!)) continue;
+      const sg = segments[owner[k]!]!;
+      if (!sg.evidence) {
+        evidence = false;
+        what ||= sg.what;
+      }
+    }
+    if (evidence) return { evidence: true, what: segments[owner[at]!]!.what };
+    other ??= { evidence: false, what };
+  }
+  return other;
+}
+
+interface Prepared {
+  text: string;
+  /** Per UTF-16 unit of `text`, the index of the segment it came from. */
+  owner: Int32Array;
+}
+const cache = new WeakMap<readonly Segment[], Prepared>();
+
+/** The segments' normalised text, joined, with each character's segment (cached per segment list). */
+export function prepared(segments: readonly Segment[]): Prepared {
+  let p = cache.get(segments);
+  if (p) return p;
+  let text = '';
+  const owner: number[] = [];
+  segments.forEach((sg, i) => {
+    const n = normalize(sg.text);
+    // One space where two segments' spaces meet, none at the start.
+    const piece = text === '' || text.endsWith(' ') ? n.replace(/^ /, '') : n;
+    text += piece;
+    for (let k = 0; k < piece.length; k++) owner.push(i);
+  });
+  p = { text, owner: Int32Array.from(owner) };
+  cache.set(segments, p);
+  return p;
+}
+
+/** How many whole-token times `quote` occurs in `text` (both normalised). */
+export function occurrences(text: string, quote: string): number {
+  let n = 0;
+  for (let at = text.indexOf(quote); at >= 0; at = text.indexOf(quote, at + 1)) {
+    const end = at + quote.length;
+    if (WORD.test(quote[0]!) && at > 0 && WORD.test(text[at - 1]!)) continue;
+    if (WORD.test(quote[quote.length - 1]!) && end < text.length && WORD.test(text[end]!)) continue;
+    n++;
+  }
+  return n;
+}
