@@ -84,24 +84,28 @@ interface Item {
   seq: number;
   kind: Kind;
   tier: number;
+  event: StoredEvent;
+}
+
+/** A lower bound of an entry's cost, from its main text's length (so most that cannot fit are never built). */
+function leastCost(e: StoredEvent): number {
+  const d = e.data as Record<string, unknown>;
+  const text = e.type === 'command.ran' ? `${(d.stdout as { text: string }).text}${(d.stderr as { text: string }).text}` : typeof d.text === 'string' ? d.text : typeof d.reason === 'string' ? d.reason : '';
+  return estimateTokens(text.slice(0, e.type === 'command.ran' ? OUTPUT_CHARS : 800)) + 8;
+}
+
+interface Built extends Item {
   segments: Segment[];
   text: string;
 }
 
-/** The entries worth sending, each with its kind and tier (lower goes first). */
+/** The entries worth sending, each with its kind and tier (lower goes first). Cheap: no text is built here. */
 function candidates(state: IncidentState, events: readonly StoredEvent[]): Item[] {
   const latestRun = new Map<string, number>();
   for (const c of state.commands) if (c.step) latestRun.set(c.step, c.seq);
-  const titles = new Map<number, string>();
-  for (const h of state.hypotheses) titles.set(h.seq, h.title);
-  for (const n of state.notes) if (n.kind === 'hypothesis') titles.set(n.seq, n.text);
-  const judgedTitle = (seq: number) => (titles.has(seq) ? one(titles.get(seq)!, 200) : undefined);
-  const typed = state.commands.filter((c) => !c.step).slice(-5).map((c) => c.seq);
+  const typed = new Set(state.commands.filter((c) => !c.step).slice(-5).map((c) => c.seq));
   const items: Item[] = [];
-  const push = (e: StoredEvent, kind: Kind, tier: number) => {
-    const segments = shownSegments(e, judgedTitle).map((s) => ({ ...s, text: redact(s.text) }));
-    items.push({ seq: e.seq, kind, tier, segments, text: segments.map((s) => s.text).join('') });
-  };
+  const push = (e: StoredEvent, kind: Kind, tier: number) => items.push({ seq: e.seq, kind, tier, event: e });
   const malformed = new Set(state.malformed);
   for (const e of events) {
     if (malformed.has(e.seq)) continue;
@@ -113,7 +117,7 @@ function candidates(state: IncidentState, events: readonly StoredEvent[]): Item[
         const x = d as EventDataMap['command.ran'];
         const failed = x.exit_code !== 0 || x.timed_out || x.cancelled || !!x.signal || !!x.error;
         if (x.step && latestRun.get(x.step) === e.seq) push(e, failed ? 'failure' : 'latest output', failed ? 1 : 2);
-        else if (!x.step && typed.includes(e.seq)) push(e, 'typed command', 2);
+        else if (!x.step && typed.has(e.seq)) push(e, 'typed command', 2);
         else push(e, 'older output', 5);
         break;
       }
@@ -151,20 +155,30 @@ export function buildContext(state: IncidentState, events: readonly StoredEvent[
     + (knownCauses.length ? `\nThe runbook's deterministic checks already match these known causes: ${knownCauses.map((c) => `${one(c.title, 200)} (${one(c.evidence, 200)})`).join('; ')}.` : '');
   const system = SYSTEM(maxHypotheses);
   const items = candidates(state, events);
+  const titles = new Map<number, string>();
+  for (const h of state.hypotheses) titles.set(h.seq, h.title);
+  for (const n of state.notes) if (n.kind === 'hypothesis') titles.set(n.seq, n.text);
+  const judgedTitle = (seq: number) => (titles.has(seq) ? one(titles.get(seq)!, 200) : undefined);
+  // Text is built (and redacted) only for entries considered before the budget is spent.
+  const build = (it: Item): Built => {
+    const segments = shownSegments(it.event, judgedTitle).map((x) => ({ ...x, text: redact(x.text) }));
+    return { ...it, segments, text: segments.map((x) => x.text).join('') };
+  };
   const last = events.length ? events[events.length - 1]!.seq : 0;
   const fixed = estimateTokens(system) + estimateTokens(header) + 260;
-  let used = fixed;
-  const chosen: Item[] = [];
-  const omitted: Record<string, number> = {};
-  const cost = (it: Item) => estimateTokens(it.text) + 8;
-  const required = items.filter((it) => it.tier === 0);
+  const cost = (it: Built) => estimateTokens(it.text) + 8;
+  const required = items.filter((it) => it.tier === 0).map(build);
   const need = fixed + required.reduce((n, it) => n + cost(it), 0);
   if (need > budgetTokens) return { ok: false, needTokens: need, budgetTokens };
-  for (const it of [...items].sort((a, b) => a.tier - b.tier || (last - a.seq) - (last - b.seq))) {
-    const c = cost(it);
-    if (used + c <= budgetTokens) {
-      chosen.push(it);
-      used += c;
+  let used = need;
+  const chosen: Built[] = [...required];
+  const omitted: Record<string, number> = {};
+  for (const it of items.filter((x) => x.tier > 0).sort((a, b) => a.tier - b.tier || (last - a.seq) - (last - b.seq))) {
+    // An entry whose text alone is already too long is counted without being built.
+    const b = leastCost(it.event) <= budgetTokens - used ? build(it) : undefined;
+    if (b && used + cost(b) <= budgetTokens) {
+      chosen.push(b);
+      used += cost(b);
     } else omitted[it.kind] = (omitted[it.kind] ?? 0) + 1;
   }
   chosen.sort((a, b) => a.seq - b.seq);
