@@ -1,6 +1,6 @@
 /** Cross-field rules that JSON Schema cannot state. Pure; returns every violation. */
 import type { Runbook } from './schema.js';
-import { DOCUMENTED_ENV, SHELL_SET, scanShell } from './shell-vars.js';
+import { DOCUMENTED_ENV, SHELL_SET, scanShell, type ShellScan } from './shell-vars.js';
 import { durationMs, envNameFor, isReservedEnv, MAX_TIMEOUT_MS, placeholdersIn } from './template.js';
 
 import type { RuleViolation } from '../util/strict-yaml.js';
@@ -48,7 +48,9 @@ export function checkRunbookRules(rb: Runbook): RuleViolation[] {
     if (typeof s.command === 'string') {
       const names = placeholdersIn(s.command);
       if (names.length) out.push({ path: ['steps', i, 'command'], message: `shell command splices parameter {{${names[0]}}} into the shell string, which allows injection`, hint: `reference it as "$${envNameFor(names[0]!)}" (the parameter arrives as a shell variable)` });
-      const unknown = unknownVariables(s.command, [...params.keys()].map(envNameFor), s.environment ?? []);
+      const scan = scanShell(s.command);
+      if (scan.tooDeep) out.push({ path: ['steps', i, 'command'], message: 'the script nests $( ) or ` ` more than 64 levels deep, too deep to check which parameters it uses', hint: 'simplify it, or move it into a script file the step runs' });
+      const unknown = unknownIn(scan, [...params.keys()].map(envNameFor), s.environment ?? []);
       if (unknown.length) {
         const lower = unknown.find((u) => params.has(u));
         out.push({
@@ -103,7 +105,10 @@ export function checkRunbookRules(rb: Runbook): RuleViolation[] {
 
 /** Variables a script reads that nothing provides: not a parameter, not set by the script, not a shell or documented environment variable, not declared. */
 export function unknownVariables(script: string, paramVars: readonly string[], declared: readonly string[]): string[] {
-  const { reads, assigns } = scanShell(script);
+  return unknownIn(scanShell(script), paramVars, declared);
+}
+
+function unknownIn({ reads, assigns }: ShellScan, paramVars: readonly string[], declared: readonly string[]): string[] {
   const known = new Set<string>([...paramVars, ...assigns, ...SHELL_SET, ...DOCUMENTED_ENV, ...declared]);
   return reads.filter((r) => !known.has(r));
 }

@@ -1,8 +1,10 @@
 /**
  * What a `shell: true` script reads and assigns: a small POSIX-shell lexer, enough to find
  * every expansion form of a variable ($NAME, ${NAME}, ${NAME%...}, ${NAME:-...}, ${#NAME},
- * "$NAME", $((NAME + 1)), and inside heredocs that expand). Text the shell never expands is
- * skipped: single quotes, $'...', comments, heredocs with a quoted delimiter. Pure.
+ * "$NAME", $((NAME + 1)), (( NAME )), let NAME, and inside heredocs that expand). Text
+ * the shell never expands is skipped: single quotes, $'...', comments, quoted heredocs. Pure,
+ * linear in the script's length, and bounded in nesting: a script it cannot follow is
+ * reported as such rather than crashing or hanging.
  */
 
 export interface ShellScan {
@@ -10,6 +12,8 @@ export interface ShellScan {
   reads: string[];
   /** Variables the script sets itself (NAME=, for NAME in, read NAME, export/local NAME, ${NAME:=x}). */
   assigns: string[];
+  /** Set when the script nests deeper than the lexer follows: what it found is incomplete. */
+  tooDeep?: boolean;
 }
 
 const NAME_START = /[A-Za-z_]/;
@@ -17,16 +21,15 @@ const NAME_CHAR = /[A-Za-z0-9_]/;
 const WORD_BREAK = /[\s;&|()<>]/;
 /** Words after which NAME=VALUE or NAME is an assignment. */
 const DECLARERS = new Set(['export', 'local', 'readonly', 'declare', 'typeset']);
+/** Reserved words and prefixes before the command word of a simple command. */
+const PREFIX_WORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '{', '}', '!', 'time', 'case', 'esac', 'in']);
+/** How deeply $( "$( ... )" ) may nest before the lexer stops following. */
+const MAX_DEPTH = 64;
 
 export function scanShell(script: string): ShellScan {
-  const reads: string[] = [];
-  const assigns: string[] = [];
-  const read = (n: string) => {
-    if (!reads.includes(n)) reads.push(n);
-  };
-  const assign = (n: string) => {
-    if (!assigns.includes(n)) assigns.push(n);
-  };
+  const reads = new Set<string>();
+  const assigns = new Set<string>();
+  let tooDeep = false;
   const s = script;
   /** Heredocs announced on the current line: their bodies start after the next newline. */
   let heredocs: { word: string; expands: boolean; strip: boolean }[] = [];
@@ -48,50 +51,62 @@ export function scanShell(script: string): ShellScan {
   };
   const endCommand = () => {
     endWord();
-    noteCommand(words, assign);
+    noteCommand(words, (n) => assigns.add(n), (n) => reads.add(n));
     words = [];
   };
 
-  /** After `$` at position i (s[i] === '$'): records what it reads, returns the index after the expansion's head. */
-  const dollar = (at: number): number => {
+  /** After `$` at `at`: records what it reads; returns the index after the expansion's head. */
+  const dollar = (at: number, depth: number): number => {
     const c = s[at + 1];
     if (c === '{') {
       let j = at + 2;
       if (s[j] === '#' || s[j] === '!') j++;
       const n = nameAt(j);
       if (n) {
-        read(n);
+        reads.add(n);
         const op = s.slice(j + n.length, j + n.length + 2);
-        if (op === ':=' || op.startsWith('=')) assign(n);
+        if (op === ':=' || op.startsWith('=')) assigns.add(n);
         return j + n.length;
       }
       return at + 2;
     }
-    if (c === '(' && s[at + 2] === '(') return arithmetic(at + 3);
+    if (c === '(' && s[at + 2] === '(') return arithmetic(at + 3, depth + 1);
     const n = nameAt(at + 1);
     if (n) {
-      read(n);
+      reads.add(n);
       return at + 1 + n.length;
     }
     return at + 1;
   };
 
-  /** $(( ... )): bare names inside are variables too. Returns the index after the closing )). */
-  const arithmetic = (from: number): number => {
-    let depth = 0;
+  /** $(( ... )): bare names inside are variables too; $(...) inside is code. Returns the index after the closing )). */
+  const arithmetic = (from: number, depth: number): number => {
+    if (depth > MAX_DEPTH) {
+      tooDeep = true;
+      return s.length;
+    }
+    let paren = 0;
     let j = from;
     while (j < s.length) {
       const c = s[j]!;
-      if (c === '(') depth++;
+      if (c === '(') paren++;
       else if (c === ')') {
-        if (depth === 0 && s[j + 1] === ')') return j + 2;
-        depth--;
+        if (paren === 0 && s[j + 1] === ')') return j + 2;
+        paren--;
       } else if (c === '$') {
-        j = dollar(j);
+        j = s[j + 1] === '(' && s[j + 2] !== '(' ? code(j + 2, ')', depth + 1) : dollar(j, depth);
+        continue;
+      } else if (c === '`') {
+        j = code(j + 1, '`', depth + 1);
+        continue;
+      } else if (c === '#' && /[0-9]/.test(s[j - 1] ?? '')) {
+        // 16#ff: a number in another base, not a name.
+        j++;
+        while (j < s.length && NAME_CHAR.test(s[j]!)) j++;
         continue;
       } else if (NAME_START.test(c) && (j === 0 || !NAME_CHAR.test(s[j - 1]!))) {
         const n = nameAt(j);
-        read(n);
+        reads.add(n);
         j += n.length;
         continue;
       }
@@ -100,35 +115,44 @@ export function scanShell(script: string): ShellScan {
     return j;
   };
 
-  /** Inside double quotes (or an expanding heredoc body when `until` is undefined). */
-  const doubleQuoted = (from: number): number => {
+  /** Inside double quotes. */
+  const doubleQuoted = (from: number, depth: number): number => {
     let j = from;
     while (j < s.length) {
       const c = s[j]!;
       if (c === '\\') j += 2;
       else if (c === '"') return j + 1;
-      else if (c === '$') {
-        if (s[j + 1] === '(' && s[j + 2] !== '(') j = code(j + 2, ')');
-        else j = dollar(j);
-      } else if (c === '`') j = code(j + 1, '`');
+      else if (c === '$') j = s[j + 1] === '(' && s[j + 2] !== '(' ? code(j + 2, ')', depth + 1) : dollar(j, depth);
+      else if (c === '`') j = code(j + 1, '`', depth + 1);
       else j++;
     }
     return j;
   };
 
   /** Shell code until `close` (`)` of $(...), a backtick, or the end). */
-  const code = (from: number, close: string | undefined): number => {
+  const code = (from: number, close: string | undefined, depth: number): number => {
+    if (depth > MAX_DEPTH) {
+      tooDeep = true;
+      return s.length;
+    }
+    const saved = { words, word };
+    if (close) {
+      words = [];
+      word = '';
+    }
     let j = from;
-    let depth = 0;
+    let paren = 0;
+    const done = (at: number) => {
+      endCommand();
+      if (close) ({ words, word } = saved);
+      return at;
+    };
     while (j < s.length) {
       const c = s[j]!;
-      if (close === ')' && c === '(') depth++;
+      if (close === ')' && c === '(') paren++;
       if (c === close) {
-        if (close !== ')' || depth === 0) {
-          endCommand();
-          return j + 1;
-        }
-        depth--;
+        if (close !== ')' || paren === 0) return done(j + 1);
+        paren--;
       }
       if (c === '\\') {
         word += s.slice(j, j + 2);
@@ -140,15 +164,23 @@ export function scanShell(script: string): ShellScan {
         endCommand();
         j++;
         wordStart = true;
-        if (heredocs.length) {
-          j = heredocBodies(j);
-        }
+        if (heredocs.length) j = heredocBodies(j, depth);
+        continue;
+      }
+      if (c === '(' && s[j + 1] === '(' && wordStart) {
+        // (( ... )) arithmetic command.
+        j = arithmetic(j + 2, depth + 1);
         continue;
       }
       if (WORD_BREAK.test(c)) {
         if (c === ';' || c === '&' || c === '|' || c === '(' || c === ')') endCommand();
         else endWord();
-        if (c === '<' && s[j + 1] === '<' && s[j + 2] !== '<') {
+        if (c === '<' && s[j + 1] === '<') {
+          // <<< is a here-string (a word follows); << starts a heredoc.
+          if (s[j + 2] === '<') {
+            j += 3;
+            continue;
+          }
           j = heredocStart(j + 2);
           continue;
         }
@@ -172,34 +204,25 @@ export function scanShell(script: string): ShellScan {
         j = k + 1;
       } else if (c === '"') {
         word += '""';
-        j = doubleQuoted(j + 1);
+        j = doubleQuoted(j + 1, depth);
       } else if (c === '$') {
         if (s[j + 1] === '(' && s[j + 2] !== '(') {
-          const saved = { words, word };
-          words = [];
-          word = '';
-          j = code(j + 2, ')');
-          ({ words, word } = saved);
+          j = code(j + 2, ')', depth + 1);
           word += '$()';
         } else {
-          const k = dollar(j);
+          const k = dollar(j, depth);
           word += s.slice(j, k);
           j = k;
         }
       } else if (c === '`') {
-        const saved = { words, word };
-        words = [];
-        word = '';
-        j = code(j + 1, '`');
-        ({ words, word } = saved);
+        j = code(j + 1, '`', depth + 1);
         word += '``';
       } else {
         word += c;
         j++;
       }
     }
-    endCommand();
-    return j;
+    return done(j);
   };
 
   /** After `<<` at `from`: reads the delimiter word and queues the body. */
@@ -231,11 +254,13 @@ export function scanShell(script: string): ShellScan {
   };
 
   /** The bodies of the heredocs announced on the line just ended, from `from`. */
-  const heredocBodies = (from: number): number => {
+  const heredocBodies = (from: number, depth: number): number => {
+    // Taken off the queue first: code inside a body never reprocesses them.
+    const queue = heredocs;
+    heredocs = [];
     let j = from;
-    for (const h of heredocs) {
-      for (;;) {
-        if (j >= s.length) break;
+    for (const h of queue) {
+      while (j < s.length) {
         const nl = s.indexOf('\n', j);
         const end = nl < 0 ? s.length : nl;
         const line = s.slice(j, end);
@@ -243,36 +268,41 @@ export function scanShell(script: string): ShellScan {
           j = end + 1;
           break;
         }
+        let k = j;
         if (h.expands) {
           // Expands like double quotes, with no closing quote to stop at.
-          let k = j;
           while (k < end) {
             const c = s[k]!;
             if (c === '\\') k += 2;
-            else if (c === '$') k = s[k + 1] === '(' && s[k + 2] !== '(' ? code(k + 2, ')') : dollar(k);
-            else if (c === '`') k = code(k + 1, '`');
+            else if (c === '$') k = s[k + 1] === '(' && s[k + 2] !== '(' ? code(k + 2, ')', depth + 1) : dollar(k, depth);
+            else if (c === '`') k = code(k + 1, '`', depth + 1);
             else k++;
           }
         }
-        j = end + 1;
+        // A substitution may run past the line's end: never go back.
+        j = Math.max(k, end) + 1;
       }
     }
-    heredocs = [];
     return j;
   };
 
-  code(0, undefined);
-  return { reads, assigns };
+  code(0, undefined, 0);
+  return { reads: [...reads], assigns: [...assigns], ...(tooDeep ? { tooDeep } : {}) };
 }
 
-/** Assignments made by one simple command's words. */
-function noteCommand(words: string[], assign: (n: string) => void): void {
+/** Assignments (and `let` reads) made by one simple command's words. */
+function noteCommand(all: string[], assign: (n: string) => void, read: (n: string) => void): void {
   let k = 0;
-  // Leading NAME=VALUE words (before the command, or alone).
-  while (k < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k]!)) assign(words[k++]!.split('=')[0]!);
-  const cmd = words[k];
-  if (cmd === undefined) return;
-  const args = words.slice(k + 1);
+  // Reserved words and NAME=VALUE words come before the command word.
+  for (;;) {
+    const w = all[k];
+    if (w === undefined) return;
+    if (PREFIX_WORDS.has(w)) k++;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) assign(all[k++]!.split('=')[0]!);
+    else break;
+  }
+  const cmd = all[k]!;
+  const args = all.slice(k + 1);
   if (DECLARERS.has(cmd)) {
     for (const a of args) if (/^[A-Za-z_][A-Za-z0-9_]*(=|$)/.test(a)) assign(a.split('=')[0]!);
   } else if (cmd === 'for' && args[0] && /^[A-Za-z_][A-Za-z0-9_]*$/.test(args[0])) {
@@ -286,7 +316,22 @@ function noteCommand(words: string[], assign: (n: string) => void): void {
     }
   } else if (cmd === 'getopts' && args[1] && /^[A-Za-z_][A-Za-z0-9_]*$/.test(args[1])) {
     assign(args[1]);
+  } else if (cmd === 'let') {
+    // let x=NAME+1: names on both sides.
+    for (const a of args) for (const n of a.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
+      if (a.startsWith(`${n}=`)) assign(n);
+      else read(n);
+    }
   }
+}
+
+/**
+ * Whether `name` occurs in the script as a whole word anywhere (quotes and comments
+ * included). A parameter whose name appears so is treated as used even where the lexer
+ * cannot follow (eval, sh -c '...', an indirect ${!ref}): the safe side of failing closed.
+ */
+export function mentions(script: string, name: string): boolean {
+  return new RegExp(`(?<![A-Za-z0-9_])${name}(?![A-Za-z0-9_])`).test(script);
 }
 
 /** Shell parameters that are always there: positional and special ones are not names, but these are. */

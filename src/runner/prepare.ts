@@ -2,7 +2,7 @@
 import type { IncidentState } from '../incident/replay.js';
 import { fullMatch } from '../runbook/rules.js';
 import type { Parameter, Step } from '../runbook/schema.js';
-import { scanShell } from '../runbook/shell-vars.js';
+import { mentions, scanShell } from '../runbook/shell-vars.js';
 import { durationMs, envNameFor, fillArgv, placeholdersIn } from '../runbook/template.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -32,15 +32,20 @@ export type Preparation =
   | { ok: false; reason: 'missing-params'; missing: Parameter[] }
   | { ok: false; reason: 'bad-param' | 'leading-dash'; param: Parameter; value: string };
 
-/** Parameters this step uses: {{name}} in argv, every expansion of $NAME in a shell string (see shell-vars.ts). */
+/**
+ * Parameters this step uses: {{name}} in argv; in a shell string every expansion the lexer
+ * finds (see shell-vars.ts), and, failing closed, any whole-word mention of the variable's
+ * name the lexer cannot follow (eval, sh -c '...', ${!ref}).
+ */
 export function paramsNeeded(step: Step, params: readonly Parameter[]): Parameter[] {
   if (step.command === undefined) return [];
   if (Array.isArray(step.command)) {
     const names = new Set(step.command.flatMap(placeholdersIn));
     return params.filter((p) => names.has(p.name));
   }
-  const reads = new Set(scanShell(step.command).reads);
-  return params.filter((p) => reads.has(envNameFor(p.name)));
+  const script = step.command;
+  const reads = new Set(scanShell(script).reads);
+  return params.filter((p) => reads.has(envNameFor(p.name)) || mentions(script, envNameFor(p.name)));
 }
 
 /**

@@ -210,7 +210,7 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
 /** One read from the terminal: a key, several keys typed fast, or pasted text. */
 function onKeys(s: UiState, input: string, key: KeyInfo, steps: readonly StepView[], layout: Layout): UiState {
   const chars = [...input];
-  if (s.mode.kind === 'prompt' || key.ctrl || chars.length <= 1) return onKey(s, input, key, steps, layout);
+  if (s.mode.kind === 'prompt' || (s.mode.kind === 'confirm' && s.pasting) || key.ctrl || chars.length <= 1) return onKey(s, input, key, steps, layout);
   // Pasted text (the terminal marked it, or it is more than a few navigation keys) is never
   // read as keys outside a prompt: acting on it key by key could skip steps or resolve the incident.
   if (s.pasting || !chars.every((c) => SAFE_TOGETHER.has(c))) {
@@ -230,7 +230,8 @@ function onKey(s: UiState, input: string, key: KeyInfo, steps: readonly StepView
   const mode = s.mode;
   if (mode.kind === 'full') return onFullKey(s, mode, input, key, layout);
   if (mode.kind === 'confirm') {
-    // Only "y" confirms; f shows the whole text first; anything else cancels.
+    // Only a typed "y" confirms (never a pasted one); f shows the whole text first; anything else cancels.
+    if (s.pasting) return say({ ...s, mode: { kind: 'normal' } }, 'pasted text cancelled the confirmation: nothing was run', 'error');
     if (input === 'y' && !key.ctrl) return withEffect(s, mode.confirm.onYes, { mode: { kind: 'normal' } });
     if (input === 'f' && !key.ctrl) return withEffect(s, { kind: 'show-full', what: 'confirm' });
     return say({ ...s, mode: { kind: 'normal' } }, mode.confirm.title ? 'cancelled: nothing was changed' : 'cancelled: nothing was run');

@@ -179,8 +179,12 @@ describe('the screen tells the whole truth, at 80x24 and 200x50', () => {
         await tm.waitFor('Run this command?');
         await tm.keys('y');
         screen = await tm.waitFor('of 104 (end)');
+        const last = (sc: string) => Number(/lines \d+-(\d+) of 104/.exec(sc)![1]);
+        expect(last(screen)).toBe(104);
+        // J at the end does nothing: after three of them, one K moves exactly one page (10 lines) up.
         for (let i = 0; i < 3; i++) await tm.keys('J');
-        await tm.waitFor('of 104 (end)');
+        await tm.keys('K');
+        screen = await tm.waitFor(/lines \d+-94 of 104/);
         await tm.keys('g');
         screen = await tm.waitFor('(top)');
         expect(screen).toMatch(/lines 1-\d+ of 104 \(top\)/);

@@ -48,7 +48,8 @@ describe('variables a shell script reads', () => {
   ];
   for (const [where, script] of not) it(`ignores $NAME ${where}`, () => expect(reads(script)).not.toContain('INSTANCE'));
 
-  it('finds what the script assigns itself', () => {
+  it('finds what the script assigns itself, and says when the script nests too deep to follow', () => {
+    expect(scanShell('echo $(echo $(echo $A))').tooDeep).toBeUndefined();
     const s = scanShell('want=1; for f in a b; do :; done; read -r x y; export K=1; local L; readonly R=2; getopts ab opt; : ${D:=3}\necho $want $f $x $y $K $L $R $opt $D');
     expect(s.assigns).toEqual(expect.arrayContaining(['want', 'f', 'x', 'y', 'K', 'L', 'R', 'opt', 'D']));
   });
@@ -71,7 +72,46 @@ describe('which parameters a step uses', () => {
   it('argv: {{name}} anywhere in an element', () => {
     expect(paramsNeeded(step(['df', '-h', '{{mountpoint}}', '--x={{ device }}']), params).map((p) => p.name)).toEqual(['mountpoint', 'device']);
   });
-  it('shell: every expansion of the parameter\'s variable, and nothing in single quotes', () => {
-    expect(paramsNeeded(step('want="${INSTANCE%:*}"; df "$MOUNTPOINT"; awk \'{print $DEVICE}\''), params).map((p) => p.name)).toEqual(['instance', 'mountpoint']);
+  it('shell: every expansion of the parameter\'s variable, and (failing closed) a mention in single quotes too', () => {
+    expect(paramsNeeded(step('want="${INSTANCE%:*}"; df "$MOUNTPOINT"; awk \'{print $DEVICE}\''), params).map((p) => p.name)).toEqual(['instance', 'mountpoint', 'device']);
+    expect(paramsNeeded(step('df -h /'), params)).toEqual([]);
+  });
+});
+
+describe('forms found in review', () => {
+  it('a here-string does not hide the rest of the script', () => {
+    expect(reads('grep -q web <<< "$OTHER"\n[ -n "$INSTANCE" ] && echo "on $INSTANCE"')).toEqual(['OTHER', 'INSTANCE']);
+  });
+  it('bash arithmetic and let read bare names', () => {
+    expect(reads('(( INSTANCE > 0 )) && echo yes')).toContain('INSTANCE');
+    expect(reads('let x=INSTANCE+1')).toContain('INSTANCE');
+    expect(scanShell('let x=INSTANCE+1').assigns).toContain('x');
+    expect(reads('echo $((16#ff + N))')).toEqual(['N']);
+  });
+  it('assignments after while, then, do, else, { and ! are the script\'s own', () => {
+    const known = (script: string) => unknownVariables(script, [], []);
+    expect(known('df -h | while read -r fs size; do echo "$fs $size"; done')).toEqual([]);
+    expect(known('if true; then n=1; fi; echo $n')).toEqual([]);
+    expect(known('f() { local x=1; echo $x; }')).toEqual([]);
+    expect(known('! y=2; echo $y')).toEqual([]);
+  });
+  it('$(...) inside arithmetic is code, not names', () => {
+    expect(unknownVariables('echo $(( $(nproc) * 2 ))', [], [])).toEqual([]);
+    expect(unknownVariables('echo $(( $(date +%s) - START ))', ['START'], [])).toEqual([]);
+  });
+  it('a parameter named anywhere in the script is used, even where the lexer cannot follow (eval, sh -c, ${!ref})', () => {
+    const params: Parameter[] = [{ name: 'instance', pattern: '.*' }];
+    const used = (command: string) => paramsNeeded({ id: 's', title: 's', kind: 'check', shell: true, command }, params).map((p) => p.name);
+    expect(used('eval "echo \\$INSTANCE"')).toEqual(['instance']);
+    expect(used("sh -c 'echo $INSTANCE'")).toEqual(['instance']);
+    expect(used('ref=INSTANCE; echo "${!ref}"')).toEqual(['instance']);
+    expect(used('echo $INSTANCES')).toEqual([]);
+  });
+  it('hostile scripts neither crash nor hang: deep nesting is reported, long scripts are linear', () => {
+    expect(scanShell(`echo ${'$('.repeat(12_000)}`).tooDeep).toBe(true);
+    // Each of these took seconds to minutes before: the test's own timeout is the bound, no speed is asserted.
+    expect(scanShell(`cat <<EOF\n${'$(\n'.repeat(4000)}`).reads).toEqual([]);
+    const names = Array.from({ length: 8000 }, (_, i) => `$V${i}`).join(' ');
+    expect(scanShell(`echo ${names}`).reads).toHaveLength(8000);
   });
 });

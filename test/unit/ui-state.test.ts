@@ -111,3 +111,27 @@ describe('ui reducer', () => {
     expect(run(full, key('q')).mode.kind).toBe('normal');
   });
 });
+
+describe('scrolling stops at both ends', () => {
+  const steps = [{ id: 'a', kind: 'check' as const, hasCommand: true }];
+  const layout = { outLines: 95, outRoom: 20, tlCount: 0, fullRoom: 10 };
+  const key = (input: string) => ({ type: 'key' as const, input, key: {}, steps, layout });
+  it('J at the end and K at the top change nothing; g and G jump', () => {
+    let s = initialUi();
+    s = uiReducer(s, key('J'));
+    expect(s.scroll).toBe(0);
+    for (let i = 0; i < 20; i++) s = uiReducer(s, key('K'));
+    expect(s.scroll).toBe(75);
+    s = uiReducer(s, key('J'));
+    expect(s.scroll).toBe(65);
+    expect(uiReducer(s, key('g')).scroll).toBe(75);
+    expect(uiReducer(s, key('G')).scroll).toBe(0);
+  });
+  it('a full-text view stops at both ends too', () => {
+    let s = uiReducer(initialUi(), { type: 'full', title: 't', lines: Array.from({ length: 25 }, String) });
+    s = uiReducer(s, key('k'));
+    expect(s.mode).toMatchObject({ kind: 'full', top: 0 });
+    for (let i = 0; i < 40; i++) s = uiReducer(s, key('j'));
+    expect(s.mode).toMatchObject({ kind: 'full', top: 15 });
+  });
+});

@@ -6,16 +6,17 @@ export function Header({ state, now, width, color }: { state: IncidentState; now
   const sevColor = state.severity === 'critical' ? 'red' : state.severity === 'warning' ? 'yellow' : 'cyan';
   const statusColor = state.status === 'resolved' ? 'green' : state.status === 'mitigated' ? 'cyan' : 'yellow';
   const clock = incidentClock(state, now);
-  const right = ` ${state.severity} · ${state.status} · ${clock} `;
-  const left = `oncall ${state.id} · `;
-  const title = truncate(state.title || '(untitled)', Math.max(8, width - left.length - right.length - 1));
+  // One row whatever the width: the id shortens to its suffix, then the severity goes, then the title.
+  const right = width >= 60 ? ` ${state.severity} · ${state.status} · ${clock} ` : ` ${state.status} · ${clock} `;
+  const left = width >= 72 ? `oncall ${state.id} · ` : `${state.id.slice(-4)} · `;
+  const room = width - left.length - right.length;
+  const title = room >= 4 ? truncate(state.title || '(untitled)', room) : '';
   return (
-    <Box width={width}>
-      <Text bold>{left}</Text>
-      <Text bold>{title}</Text>
+    <Box width={width} height={1}>
+      <Text bold wrap="truncate">{left}{title}</Text>
       <Box flexGrow={1} />
-      <Text color={color ? sevColor : undefined}>{` ${state.severity}`}</Text>
-      <Text> · </Text>
+      {width >= 60 ? <Text color={color ? sevColor : undefined}>{` ${state.severity}`}</Text> : null}
+      {width >= 60 ? <Text> · </Text> : <Text> </Text>}
       <Text color={color ? statusColor : undefined} bold>{state.status}</Text>
       <Text>{` · ${clock} `}</Text>
     </Box>
