@@ -15,6 +15,7 @@ import { median, percentile, row, timeCommand } from './lib.js';
 import { tuiBench } from './tui.js';
 import { exportBench } from './export.js';
 import { hypothesesBench } from './hypotheses.js';
+import { redactBench } from './redact.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/oncall.js');
@@ -133,6 +134,11 @@ try {
   if (want('export')) {
     // 6. Postmortem export.
     exportBench(say, ROOT, work, env);
+  }
+
+  if (want('redact')) {
+    // 8. Redaction of ordinary output, before and after the maintained rule set.
+    redactBench(say, work);
   }
 
   if (want('hypotheses')) {

@@ -9,6 +9,9 @@ import type { Context } from './commands/context.js';
 
 const VERSION = '0.1.0';
 
+/** Commander's error text, held until it can be redacted (see main). */
+const pendingError = { text: '' };
+
 function collect(value: string, prev: string[] = []): string[] {
   return [...prev, value];
 }
@@ -17,7 +20,9 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
   const program = new Command('oncall')
     // Set before any subcommand is added: subcommands copy these settings when created.
     .exitOverride()
-    .configureOutput({ writeOut: (s) => out.stdout.write(s), writeErr: (s) => out.stderr.write(s) })
+    // Commander's own errors echo what was typed (a note starting with "-----BEGIN ... KEY"):
+    // they are kept here and printed, redacted, by main's error handler.
+    .configureOutput({ writeOut: (s) => out.stdout.write(s), writeErr: (s) => void (pendingError.text += s), outputError: (s) => void (pendingError.text += s) })
     .description('Runbooks, an append-only incident log, and checked hypotheses from a local model, for the person holding the pager.')
     .version(VERSION, '-V, --version')
     .option('--runbooks <dir>', 'also look for runbooks in DIR (repeatable; searched first)', collect)
@@ -189,16 +194,30 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
   let code: number = ExitCode.ok;
   try {
     await program.parseAsync(argv);
+    if (pendingError.text) await flushPending(stderr);
   } catch (err) {
-    code = handleError(err, stderr, debug);
+    // Error text can echo input (a secret pasted as an argument): it goes through the
+    // redactor, loaded only now so the commands that succeed never pay for it.
+    const { redact } = await import('./redact/index.js');
+    const { sanitize } = await import('./util/sanitize.js');
+    const clean = { write: (s: string) => stderr.write(redact(sanitize(s))) };
+    if (pendingError.text) clean.write(pendingError.text);
+    pendingError.text = '';
+    code = handleError(err, clean, debug);
   }
   process.exitCode = code;
   return code;
 }
 
-function handleError(err: unknown, stderr: NodeJS.WritableStream, debug: boolean): number {
+async function flushPending(stderr: NodeJS.WritableStream): Promise<void> {
+  const { redact } = await import('./redact/index.js');
+  stderr.write(redact(pendingError.text));
+  pendingError.text = '';
+}
+
+function handleError(err: unknown, stderr: { write(s: string): unknown }, debug: boolean): number {
   if (err instanceof CommanderError) {
-    // Commander already printed its message; help and version are not errors.
+    // Commander already said what was wrong (printed above); help and version are not errors.
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
     return ExitCode.usage;
   }

@@ -47,7 +47,11 @@ export function printJson(ctx: Context, value: unknown): void {
   ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** --operator, else ONCALL_OPERATOR, else the config, else the OS user. */
+/**
+ * --operator, else ONCALL_OPERATOR, else the config, else the OS user. The name is stored and
+ * shown everywhere: one line, no control or escape characters, nothing the redactor masks, at
+ * most 64 characters.
+ */
 export async function operator(ctx: Context, flag?: string): Promise<Actor> {
   let name = flag || ctx.env.ONCALL_OPERATOR || (await ctx.config()).operator;
   if (!name) {
@@ -57,7 +61,9 @@ export async function operator(ctx: Context, flag?: string): Promise<Actor> {
       name = ctx.env.USER || 'operator';
     }
   }
-  return { kind: 'human', name };
+  const [{ sanitize }, { redact }] = await Promise.all([import('../util/sanitize.js'), import('../redact/index.js')]);
+  const clean = [...redact(sanitize(name).replace(/\s+/g, ' ').trim())].slice(0, 64).join('');
+  return { kind: 'human', name: clean || 'operator' };
 }
 
 export function builtinRunbooks(ctx: Context): string {

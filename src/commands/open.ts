@@ -67,17 +67,34 @@ export async function selectRunbook(ctx: Context, opts: { runbook?: string; aler
   const known = new Set((entry.runbook.parameters ?? []).map((p) => p.name));
   for (const k of Object.keys(explicit)) if (!known.has(k)) throw new UserError(`runbook ${entry.runbook.id} has no parameter "${k}"`, { code: 'usage', hint: known.size ? `its parameters: ${[...known].join(', ')}` : 'it takes no parameters' });
   const r = resolveParams(entry.runbook, alert?.labels ?? {}, explicit);
+  const { redact } = await import('../redact/index.js');
+  const defs = entry.runbook.parameters ?? [];
   for (const x of r.rejected) {
-    if (x.source === '--param') throw new UserError(`--param ${x.name}=${JSON.stringify(x.value)} does not match the parameter's pattern ${x.pattern}`, { code: 'invalidInput', hint: 'pass a value that matches it' });
-    notes.push(`parameter ${x.name}: ${x.source} value ${JSON.stringify(x.value)} does not match ${x.pattern}; not used`);
+    const shown = defs.find((p) => p.name === x.name)?.secret ? '(secret)' : JSON.stringify(redact(x.value));
+    if (x.source === '--param') throw new UserError(`--param ${x.name}=${shown} does not match the parameter's pattern ${x.pattern}`, { code: 'invalidInput', hint: 'pass a value that matches it' });
+    notes.push(`parameter ${x.name}: ${x.source} value ${shown} does not match ${x.pattern}; not used`);
   }
   if (r.missing.length) notes.push(`parameters without a value yet: ${r.missing.join(', ')} (asked for before a step needs them)`);
-  // Secret values never reach the log: they are kept by this process only.
+  // Values kept by this process only, never recorded: secret parameters, and values the
+  // redactor would mask in the log (a DSN with a password), so what runs is what was given.
   const secrets: Record<string, string> = {};
   const params: Record<string, string> = {};
   for (const [k, v] of Object.entries(r.values)) {
-    if (entry.runbook.parameters?.find((p) => p.name === k)?.secret) secrets[k] = v;
-    else params[k] = v;
+    const def = defs.find((p) => p.name === k);
+    if (def?.secret) secrets[k] = v;
+    else {
+      params[k] = v;
+      if (redact(v) !== v) secrets[k] = v;
+    }
+  }
+  // A secret parameter filled from an alert label: the label's value never reaches the log.
+  if (alert) {
+    for (const def of defs) {
+      const v = r.values[def.name];
+      if (!def.secret || v === undefined || v.length < 4) continue;
+      const { mapStrings } = await import('../util/map-strings.js');
+      alert = mapStrings(alert, (x) => x.split(v).join(`[REDACTED:secret parameter ${def.name}]`));
+    }
   }
   return { ...(alert ? { alert } : {}), runbook: { entry, params, matchedBy }, secrets, notes };
 }
@@ -88,11 +105,12 @@ export async function open(ctx: Context, opts: OpenOptions): Promise<void> {
   const opened = openIncident({ home: ctx.home, clock: ctx.clock, actor: await operator(ctx, opts.operator), via: 'open', ...(opts.title ? { title: opts.title } : {}), ...(sel.alert ? { alert: sel.alert } : {}), ...(sel.runbook ? { runbook: sel.runbook } : {}) });
   opened.store.close();
   const secretNames = Object.keys(sel.secrets ?? {});
-  if (secretNames.length) sel.notes.push(`secret parameter${secretNames.length > 1 ? 's' : ''} ${secretNames.join(', ')} not recorded; give ${secretNames.length > 1 ? 'them' : 'it'} again when a step needs ${secretNames.length > 1 ? 'them' : 'it'} (the screen asks; oncall step run --param)`);
+  if (secretNames.length) sel.notes.push(`parameter${secretNames.length > 1 ? 's' : ''} ${secretNames.join(', ')} ${secretNames.length > 1 ? 'are' : 'is'} secret or masked in the log; give ${secretNames.length > 1 ? 'them' : 'it'} again when a step needs ${secretNames.length > 1 ? 'them' : 'it'} (the screen asks; oncall step run --param)`);
+  const { redactDeep } = await import('../redact/index.js');
   if (opts.json) {
-    printJson(ctx, { id: opened.id, log: opened.path, runbook: sel.runbook?.entry.runbook.id ?? null, params: sel.runbook?.params ?? {}, notes: sel.notes });
+    printJson(ctx, redactDeep({ id: opened.id, log: opened.path, runbook: sel.runbook?.entry.runbook.id ?? null, params: sel.runbook?.params ?? {}, notes: sel.notes }));
     return;
   }
-  for (const n of sel.notes) ctx.stderr.write(`${n}\n`);
+  for (const n of sel.notes) ctx.stderr.write(`${redactDeep(n)}\n`);
   print(ctx, opened.id);
 }

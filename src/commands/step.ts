@@ -39,7 +39,7 @@ export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & 
     for (const [name, value] of Object.entries(given)) {
       const def = defs.find((d) => d.name === name);
       if (!def) throw new UserError(`the runbook has no parameter "${name}"`, { code: 'usage', hint: defs.length ? `its parameters: ${defs.map((d) => d.name).join(', ')}` : 'it takes no parameters' });
-      if (!fullMatch(def.pattern, value)) throw new UserError(`--param ${name}=${JSON.stringify(value)} does not match ${def.pattern}`, { code: 'invalidInput' });
+      if (!fullMatch(def.pattern, value)) throw new UserError(`--param ${name}=${def.secret ? '(secret)' : JSON.stringify(value)} does not match ${def.pattern}`, { code: 'invalidInput' });
       if (def.secret) secrets[name] = value;
     }
     const actor = await operator(ctx, opts.operator);
@@ -48,15 +48,18 @@ export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & 
     if (!p.ok) {
       if (p.reason === 'missing-params') {
         const empty = p.missing.filter((m) => (given[m.name] ?? t.state.params[m.name]) === '');
-        throw new UserError(`step ${stepId} was not run: it uses parameter${p.missing.length > 1 ? 's' : ''} ${p.missing.map((m) => m.name).join(', ')}, which ${p.missing.length > 1 ? 'have' : 'has'} no value${empty.length ? ` (${empty.map((m) => m.name).join(', ')} empty)` : ''}`, { code: 'usage', hint: `add ${p.missing.map((m) => `--param ${m.name}=VALUE`).join(' ')}` });
+        const why = [empty.length ? `${empty.map((m) => m.name).join(', ')} empty` : '', p.masked.length ? `${p.masked.join(', ')} recorded only masked, as a secret` : ''].filter(Boolean).join('; ');
+        throw new UserError(`step ${stepId} was not run: it uses parameter${p.missing.length > 1 ? 's' : ''} ${p.missing.map((m) => m.name).join(', ')}, which ${p.missing.length > 1 ? 'have' : 'has'} no value${why ? ` (${why})` : ''}`, { code: 'usage', hint: `add ${p.missing.map((m) => `--param ${m.name}=VALUE`).join(' ')}` });
       }
-      if (p.reason === 'bad-param') throw new UserError(`parameter ${p.param.name}=${JSON.stringify(p.value)} does not match ${p.param.pattern}`, { code: 'invalidInput' });
-      if (p.reason === 'leading-dash') throw new UserError(`parameter ${p.param.name}=${JSON.stringify(p.value)} starts with "-" and would be read as an option`, { code: 'invalidInput' });
+      const shownValue = p.reason === 'bad-param' || p.reason === 'leading-dash' ? (p.param.secret ? '(secret)' : JSON.stringify(p.value)) : '';
+      if (p.reason === 'bad-param') throw new UserError(`parameter ${p.param.name}=${shownValue} does not match ${p.param.pattern}`, { code: 'invalidInput' });
+      if (p.reason === 'leading-dash') throw new UserError(`parameter ${p.param.name}=${shownValue} starts with "-" and would be read as an option`, { code: 'invalidInput' });
       throw new UserError(`step ${stepId} has no command`, { code: 'usage', hint: 'mark a manual step with `oncall step done STEP`' });
     }
     const c = p.command;
-    const vars = Object.entries(c.vars).map(([k, v]) => `${k}=${c.secretVars.includes(k) ? '••••' : shellQuote(v)}`);
-    const shown = [`argv: ${c.shownArgv.map(shellQuote).join(' ')}`, `cwd: ${c.cwd}`, `timeout: ${c.timeoutMs / 1000} s`, ...(vars.length ? [`shell variables (not exported to programs): ${vars.join(' ')}`] : [])].join('\n');
+    const { redact } = await import('../redact/index.js');
+    const vars = Object.entries(c.vars).map(([k, v]) => `${k}=${c.secretVars.includes(k) ? '••••' : redact(shellQuote(v))}`);
+    const shown = [`argv: ${redact(c.shownArgv.map(shellQuote).join(' '))}`, `cwd: ${c.cwd}`, `timeout: ${c.timeoutMs / 1000} s`, ...(vars.length ? [`shell variables (not exported to programs): ${vars.join(' ')}`] : [])].join('\n');
     if (!opts.yes) {
       print(ctx, shown);
       throw new UserError('not run: read the command above, then add --yes to run it', { code: 'usage' });

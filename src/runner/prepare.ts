@@ -29,7 +29,8 @@ export interface PreparedCommand {
 export type Preparation =
   | { ok: true; command: PreparedCommand }
   | { ok: false; reason: 'no-command' | 'unknown-step' | 'no-runbook' }
-  | { ok: false; reason: 'missing-params'; missing: Parameter[] }
+  /** `masked`: those whose only value is the log's redacted form (give it again). */
+  | { ok: false; reason: 'missing-params'; missing: Parameter[]; masked: string[] }
   | { ok: false; reason: 'bad-param' | 'leading-dash'; param: Parameter; value: string };
 
 /**
@@ -68,9 +69,11 @@ export function prepareStep(state: IncidentState, stepId: string, opts: { cwd: s
   const params = rb.parameters ?? [];
   const values: Record<string, string> = { ...state.params, ...(opts.secrets ?? {}) };
   const needed = paramsNeeded(step, params);
-  // Fail closed: a parameter the step uses is never passed empty (grep -F "" matches everything).
-  const missing = needed.filter((p) => values[p.name] === undefined || values[p.name] === '');
-  if (missing.length) return { ok: false, reason: 'missing-params', missing };
+  // Fail closed: a parameter the step uses is never passed empty (grep -F "" matches everything),
+  // nor as the log's masked copy of a secret (the command would get "[REDACTED:...]").
+  const masked = needed.filter((p) => values[p.name]?.includes('[REDACTED:')).map((p) => p.name);
+  const missing = needed.filter((p) => values[p.name] === undefined || values[p.name] === '' || masked.includes(p.name));
+  if (missing.length) return { ok: false, reason: 'missing-params', missing, masked };
   // Checked again here, right before use, whatever checked them before.
   for (const p of needed) if (!fullMatch(p.pattern, values[p.name]!)) return { ok: false, reason: 'bad-param', param: p, value: values[p.name]! };
   const secrets = params.filter((p) => p.secret && values[p.name] !== undefined).map((p) => values[p.name]!);

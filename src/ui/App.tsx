@@ -10,6 +10,7 @@ import { eventDetails } from '../incident/format.js';
 import type { LogFollower } from '../incident/follow.js';
 import { judgeTarget } from '../incident/replay.js';
 import type { IncidentStore } from '../incident/store.js';
+import { redact } from '../redact/index.js';
 import { matchKnownCauses } from '../runbook/known-causes.js';
 import { shellQuote } from '../runbook/render.js';
 import { executeStep, executeTyped, type StepProgress } from '../runner/execute.js';
@@ -50,9 +51,10 @@ const WIDE = 150;
 /** The lines of the confirm box for a prepared step. */
 function confirmLines(c: ReturnType<typeof prepareStep> & { ok: true }): string[] {
   const cmd = c.command;
-  const vars = Object.entries(cmd.vars).map(([k, v]) => `${k}=${cmd.secretVars.includes(k) ? '••••' : shellQuote(v)}`);
+  // Shown as the log will hold them: what the redactor masks is masked here too.
+  const vars = Object.entries(cmd.vars).map(([k, v]) => `${k}=${cmd.secretVars.includes(k) ? '••••' : redact(shellQuote(v))}`);
   return [
-    `argv: ${cmd.shownArgv.map(shellQuote).join(' ')}`,
+    `argv: ${redact(cmd.shownArgv.map(shellQuote).join(' '))}`,
     `cwd: ${cmd.cwd}`,
     `timeout: ${cmd.timeoutMs / 1000} s`,
     ...(vars.length ? [`shell variables (not exported to programs): ${vars.join(' ')}`] : []),
@@ -188,7 +190,8 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         if (!p.ok) {
           if (p.reason === 'missing-params') {
             const m = p.missing[0]!;
-            dispatch({ type: 'ask-param', name: m.name, stepId: effect.stepId, pattern: m.pattern, secret: !!m.secret, ...(m.description ? { description: m.description } : {}) });
+            const note = p.masked.includes(m.name) ? 'its recorded value is masked as a secret: type it again' : m.description;
+            dispatch({ type: 'ask-param', name: m.name, stepId: effect.stepId, pattern: m.pattern, secret: !!m.secret || p.masked.includes(m.name), ...(note ? { description: note } : {}) });
           } else if (p.reason === 'bad-param') dispatch({ type: 'message', text: `parameter ${p.param.name}=${JSON.stringify(p.value)} does not match ${p.param.pattern}; nothing was run`, tone: 'error' });
           else if (p.reason === 'leading-dash') dispatch({ type: 'message', text: `parameter ${p.param.name}=${JSON.stringify(p.value)} starts with "-" and would be read as an option; nothing was run`, tone: 'error' });
           else dispatch({ type: 'message', text: `cannot run: ${p.reason}`, tone: 'error' });
