@@ -29,14 +29,14 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
     .option('--debug', 'show stack traces for unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })
-    .addHelpText('after', '\nExit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 not found, 5 log verification failed,\n6 log write failed, 7 needs a terminal, 8 conflict, 9 step failed, 10-15 hypotheses\n(unavailable, model missing, timeout, malformed, error, none), 130 interrupted. Docs: README.md.');
+    .addHelpText('after', '\nExit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 not found, 5 log verification failed,\n6 log write failed, 7 needs a terminal, 8 conflict, 9 step failed, 10-15 hypotheses\n(unavailable, model missing, timeout, malformed, error, none), 16 Alertmanager error, 130 interrupted. Docs: README.md.');
 
   const ctx = async () => makeContext((program.opts().runbooks as string[]) ?? []);
 
   program.command('start')
     .description('the incident screen: open an incident (or resume one) and walk its runbook')
     .option('--runbook <id|file>', 'runbook to follow')
-    .option('--alert <file|->', 'alert payload (Alertmanager v4 or PagerDuty v3 JSON); - reads stdin')
+    .option('--alert <file|->', 'alert payload (Alertmanager webhook or API v2 alerts, Grafana, PagerDuty v3, Opsgenie JSON); - reads stdin')
     .option('--incident <id>', 'resume this incident')
     .option('--operator <name>', 'your name in the log (default: ONCALL_OPERATOR, config, OS user)')
     .option('--param <name=value>', 'set a runbook parameter (repeatable)', collect)
@@ -46,7 +46,11 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
   program.command('open')
     .description('open an incident without the UI and print its id')
     .option('--runbook <id|file>', 'runbook to follow')
-    .option('--alert <file|->', 'alert payload (Alertmanager v4 or PagerDuty v3 JSON); - reads stdin')
+    .option('--alert <file|->', 'alert payload (Alertmanager webhook or API v2 alerts, Grafana, PagerDuty v3, Opsgenie JSON); - reads stdin')
+    .option('--from-alertmanager [url]', 'read the firing alerts from this Alertmanager (default: ALERTMANAGER_URL, config); several of one kind make one incident')
+    .option('--alertname <name>', 'with --from-alertmanager: only alerts of this name')
+    .option('--fingerprint <fp>', 'with --from-alertmanager: only the alert with this fingerprint')
+    .option('--match <label=value>', 'with --from-alertmanager: only alerts with this label (repeatable)', collect)
     .option('--title <text>', 'incident title (default: from the alert or runbook)')
     .option('--param <name=value>', 'set a runbook parameter (repeatable)', collect)
     .option('--operator <name>', 'your name in the log')
@@ -78,6 +82,18 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
     .option('--incident <id>', 'incident id (default: the most recent incident)')
     .option('--json', 'machine-readable output')
     .action(async (opts, cmd: Command) => (await import('./commands/log-verify.js')).logVerify(await ctx(), { ...cmd.parent?.opts(), ...opts }));
+
+  program.command('silence')
+    .description('silence the incident\'s alert in Alertmanager: shows the matchers and duration, creates it with --yes')
+    .option('--incident <id>', 'incident id (default: the most recent open one)')
+    .option('--for <duration>', 'how long, e.g. 30m or 2h')
+    .option('--comment <text>', 'why (the incident id is added)')
+    .option('--expire', 'end the silences this incident created')
+    .option('--alertmanager <url>', 'Alertmanager (default: the one the alert came from, ALERTMANAGER_URL, config)')
+    .option('--yes', 'create (or expire) it')
+    .option('--operator <name>', 'your name in the log and as the silence\'s creator')
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => (await import('./commands/silence.js')).silence(await ctx(), opts));
 
   program.command('status')
     .description('set the incident\'s status')

@@ -6,6 +6,9 @@ export const configSchema = z.strictObject({
   runbooks: z.array(z.string().min(1)).optional().describe('extra runbook folders, searched after --runbooks and ONCALL_RUNBOOKS'),
   operator: z.string().min(1).optional().describe('your name in the log; else ONCALL_OPERATOR, else the OS user'),
   default_timeout: z.union([z.number().int().positive(), z.string().regex(new RegExp(DURATION_PATTERN))]).optional().describe('timeout for step commands that set none (default 60s)'),
+  alertmanager: z.strictObject({
+    url: z.string().min(1).describe('Alertmanager to read alerts from and silence in (ALERTMANAGER_URL and the flags override)'),
+  }).optional(),
   hypotheses: z.strictObject({
     model: z.string().min(1).optional().describe('Ollama model (default llama3.2:3b); ONCALL_MODEL and --model override'),
     you_first: z.boolean().optional().describe('ask for your own hypothesis before showing the model\'s'),

@@ -9,6 +9,7 @@ export interface Config {
   operator?: string;
   default_timeout?: number | string;
   hypotheses?: { model?: string; you_first?: boolean; timeout?: number | string; first_token_timeout?: number | string; num_ctx?: number };
+  alertmanager?: { url: string };
   file?: string;
 }
 

@@ -31,6 +31,8 @@ export const ExitCode = {
   ollamaError: 14,
   /** Hypotheses: a valid answer with no hypotheses in it. */
   noHypotheses: 15,
+  /** Alertmanager could not be reached, refused access, or answered with an error. */
+  alertmanagerError: 16,
   /** Interrupted by Ctrl-C. */
   interrupted: 130,
 } as const;

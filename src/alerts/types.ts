@@ -1,7 +1,7 @@
 /** One alert, whatever sent it. */
 export interface Alert {
-  source: 'alertmanager' | 'pagerduty';
-  /** alertname for Alertmanager, the incident title for PagerDuty. */
+  source: 'alertmanager' | 'alertmanager-api' | 'grafana' | 'pagerduty' | 'opsgenie';
+  /** alertname for Alertmanager and Grafana, the incident title for PagerDuty, the message for Opsgenie. */
   name: string;
   status: 'firing' | 'resolved';
   labels: Record<string, string>;
@@ -11,8 +11,23 @@ export interface Alert {
   /** ISO-8601 UTC. */
   startsAt: string;
   links: string[];
-  /** How many alerts the payload carried (Alertmanager groups several). */
+  /** How many alerts the payload carried (Alertmanager and Grafana group several). */
   count: number;
-  /** The sender's id for this alert: Alertmanager fingerprint or PagerDuty incident id. */
+  /** The sender's id for this alert: Alertmanager fingerprint, PagerDuty incident id, Opsgenie alias. */
+  externalId?: string;
+  /** The Alertmanager it came from (its base URL, no credentials), where a silence would go. */
+  origin?: string;
+  /**
+   * Every alert of a group (when count > 1): the labels that tell them apart, so a step can
+   * run once per firing alert (`targets: {from_alert: LABEL}`) and a silence can match them all.
+   */
+  members?: AlertMember[];
+}
+
+export interface AlertMember {
+  labels: Record<string, string>;
+  /** suppressed: firing, but silenced or inhibited in Alertmanager. */
+  status: 'firing' | 'resolved' | 'suppressed';
+  startsAt: string;
   externalId?: string;
 }

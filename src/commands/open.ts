@@ -11,6 +11,11 @@ import { catalogFor, readInput } from './shared.js';
 export interface OpenOptions {
   runbook?: string;
   alert?: string;
+  /** Read the firing alerts from this Alertmanager (true: from ALERTMANAGER_URL or the config). */
+  fromAlertmanager?: string | boolean;
+  alertname?: string;
+  fingerprint?: string;
+  match?: string[];
   title?: string;
   param?: string[];
   operator?: string;
@@ -36,10 +41,52 @@ export function parseParamFlags(flags: string[] | undefined): Record<string, str
   return out;
 }
 
+/** The Alertmanager URL: the flag's value, else ALERTMANAGER_URL, else the config. */
+export async function alertmanagerUrl(ctx: Context, flag: string | boolean | undefined): Promise<string> {
+  const url = (typeof flag === 'string' && flag) || ctx.env.ALERTMANAGER_URL || (await ctx.config()).alertmanager?.url;
+  if (!url) throw new UserError('no Alertmanager URL', { code: 'usage', hint: 'give one (--from-alertmanager http://alertmanager:9093), or set ALERTMANAGER_URL or alertmanager.url in the config' });
+  return url;
+}
+
+/** The firing alerts an Alertmanager holds that match the filters, as one Alert (a group when several). */
+async function alertFromAlertmanager(ctx: Context, opts: OpenOptions, notes: string[]): Promise<Alert> {
+  const { alertmanagerTarget, firingAlerts } = await import('../alerts/alertmanager-client.js');
+  const { parseAlert } = await import('../alerts/parse.js');
+  const target = alertmanagerTarget(await alertmanagerUrl(ctx, opts.fromAlertmanager));
+  const filters = [...(opts.alertname ? [{ name: 'alertname', value: opts.alertname }] : []), ...parseMatchFlags(opts.match)];
+  let list = await firingAlerts(target, filters);
+  if (opts.fingerprint) list = list.filter((a) => (a as { fingerprint?: unknown }).fingerprint === opts.fingerprint);
+  const what = [...filters.map((f) => `${f.name}="${f.value}"`), ...(opts.fingerprint ? [`fingerprint ${opts.fingerprint}`] : [])].join(', ') || 'no filter';
+  if (list.length === 0) throw new UserError(`no firing alert at ${target.url} matches ${what}`, { code: 'notFound', hint: 'list them with `amtool alert query`, or loosen --match' });
+  const names = new Map<string, number>();
+  for (const a of list) {
+    const n = String((a as { labels?: Record<string, unknown> }).labels?.alertname ?? '?');
+    names.set(n, (names.get(n) ?? 0) + 1);
+  }
+  // One incident is about one kind of alert: several kinds need a choice.
+  if (names.size > 1) throw new UserError(`${list.length} firing alerts of ${names.size} kinds at ${target.url} match ${what}: ${[...names].map(([n, c]) => `${n} (${c})`).join(', ')}`, { code: 'usage', hint: 'choose one with --alertname NAME' });
+  const alert = parseAlert(list, `Alertmanager ${target.url}`);
+  alert.links.push(target.url);
+  alert.origin = target.url;
+  notes.push(`${list.length} firing alert${list.length === 1 ? '' : 's'} ${alert.name} read from ${target.url}`);
+  return alert;
+}
+
+function parseMatchFlags(flags: string[] | undefined): { name: string; value: string }[] {
+  return (flags ?? []).map((f) => {
+    const eq = f.indexOf('=');
+    if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.slice(0, eq))) throw new UserError(`--match ${JSON.stringify(f)} is not label=value`, { code: 'usage', hint: 'e.g. --match namespace=payments' });
+    return { name: f.slice(0, eq), value: f.slice(eq + 1) };
+  });
+}
+
 /** Reads the alert and chooses the runbook: by flag, else by the alert's matchers or runbook_url. */
-export async function selectRunbook(ctx: Context, opts: { runbook?: string; alert?: string; param?: string[] }, demo = false): Promise<Selection> {
+export async function selectRunbook(ctx: Context, opts: OpenOptions, demo = false): Promise<Selection> {
   const notes: string[] = [];
   let alert: Alert | undefined;
+  if (opts.alert && opts.fromAlertmanager) throw new UserError('--alert and --from-alertmanager both give the alert', { code: 'usage', hint: 'use one of them' });
+  if (opts.fromAlertmanager) alert = await alertFromAlertmanager(ctx, opts, notes);
+  else if (opts.alertname || opts.fingerprint || opts.match?.length) throw new UserError('--alertname, --fingerprint and --match choose alerts from an Alertmanager', { code: 'usage', hint: 'add --from-alertmanager URL' });
   if (opts.alert) {
     const { text, name } = await readInput(ctx, opts.alert, 'alert');
     // zod and the payload schemas load only when there is an alert to parse.

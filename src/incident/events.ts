@@ -81,6 +81,9 @@ export interface EventDataMap {
   };
   /** An operator's verdict on a hypothesis: a note of kind hypothesis or a hypothesis.proposed (by seq), or a runbook known cause (by id). */
   'hypothesis.judged': { seq?: number; cause?: string; verdict: 'supported' | 'refuted' | 'dismissed'; reason: string };
+  /** A silence created in Alertmanager for this incident's alert (its comment names the incident). */
+  'silence.created': { silence_id: string; url: string; matchers: { name: string; value: string; isRegex: boolean; isEqual: boolean }[]; starts_at: string; ends_at: string; comment: string };
+  'silence.expired': { silence_id: string; url: string };
   'postmortem.exported': { format: 'md' | 'json'; head: string; log_sha256: string; document_sha256: string; events: number; out?: string };
 }
 export type EventType = keyof EventDataMap;

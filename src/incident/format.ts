@@ -50,6 +50,8 @@ export function describeEvent(e: StoredEvent): string {
     }
     case 'hypothesis.proposed': return `hypothesis (${String(d.model)}, ${String(d.grounding ?? 'unchecked')}): ${one(cleanModelText(String(d.title)))}`;
     case 'hypothesis.judged': return `judged ${d.seq !== undefined ? `#${String(d.seq)}` : `cause ${String(d.cause)}`} ${String(d.verdict)}: ${one(String(d.reason))}`;
+    case 'silence.created': { const x = d as EventDataMap['silence.created']; return `silence ${x.silence_id} created in Alertmanager until ${x.ends_at.slice(0, 16).replace('T', ' ')} UTC for ${x.matchers.map((m) => `${m.name}${m.isEqual ? '' : '!'}${m.isRegex ? '=~' : '='}${JSON.stringify(m.value)}`).join(', ')}`; }
+    case 'silence.expired': return `silence ${String(d.silence_id)} expired`;
     case 'postmortem.exported': return `postmortem exported (${String(d.format)}), log head ${String(d.head).slice(0, 12)}…`;
     default: return `${e.type} (an event type this version does not know): ${one(JSON.stringify(d), 140)}`;
   }

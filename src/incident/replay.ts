@@ -54,10 +54,12 @@ export interface IncidentState {
   unknownTypes: string[];
   /** Seqs of records whose data has the wrong shape for their type: skipped, not applied. */
   malformed: number[];
+  /** Silences created for this incident; `expired` once oncall expired them. */
+  silences: { id: string; url: string; endsAt: string; seq: number; expired?: number }[];
 }
 
 export function emptyState(id: string): IncidentState {
-  return { id, title: '', severity: 'warning', status: 'investigating', params: {}, steps: {}, commands: [], notes: [], actions: [], statusChanges: [], hypotheses: [], judgments: [], operators: [], lastSeq: 0, eventCount: 0, unknownTypes: [], malformed: [] };
+  return { id, title: '', severity: 'warning', status: 'investigating', params: {}, steps: {}, commands: [], notes: [], actions: [], statusChanges: [], hypotheses: [], judgments: [], operators: [], lastSeq: 0, eventCount: 0, unknownTypes: [], malformed: [], silences: [] };
 }
 
 export function replay(id: string, events: readonly StoredEvent[]): IncidentState {
@@ -74,7 +76,7 @@ export function applyEvents(state: IncidentState, events: readonly StoredEvent[]
     steps: Object.fromEntries(Object.entries(state.steps).map(([k, v]) => [k, { ...v }])),
     commands: [...state.commands], notes: [...state.notes], actions: [...state.actions], statusChanges: [...state.statusChanges],
     hypotheses: [...state.hypotheses], judgments: [...state.judgments],
-    operators: [...state.operators], unknownTypes: [...state.unknownTypes], malformed: [...state.malformed],
+    operators: [...state.operators], unknownTypes: [...state.unknownTypes], malformed: [...state.malformed], silences: state.silences.map((x) => ({ ...x })),
   };
   for (const e of events) apply(s, e);
   return s;
@@ -122,6 +124,8 @@ export function wellFormed(e: StoredEvent): boolean {
     case 'parameter.set': return isStr(d.name) && isScalar(d.value);
     case 'hypothesis.proposed': return isStr(d.title) && isStr(d.model) && isScalar(d.grounding);
     case 'hypothesis.judged': return isStr(d.verdict) && isStr(d.reason) && isOptNum(d.seq) && isOptStr(d.cause);
+    case 'silence.created': return isStr(d.silence_id) && isStr(d.url) && isStr(d.ends_at) && isStr(d.starts_at) && isStr(d.comment) && Array.isArray(d.matchers) && d.matchers.every((m) => isObj(m) && isStr(m.name) && isStr(m.value));
+    case 'silence.expired': return isStr(d.silence_id) && isStr(d.url);
     default: return true;
   }
 }
@@ -213,6 +217,16 @@ function apply(s: IncidentState, e: StoredEvent): void {
     case 'hypothesis.judged': {
       const { seq: target, ...rest } = e.data as EventDataMap['hypothesis.judged'];
       s.judgments.push({ ...rest, ...(target !== undefined ? { target } : {}), ...at });
+      break;
+    }
+    case 'silence.created': {
+      const d = e.data as EventDataMap['silence.created'];
+      s.silences.push({ id: d.silence_id, url: d.url, endsAt: d.ends_at, seq: e.seq });
+      break;
+    }
+    case 'silence.expired': {
+      const d = e.data as EventDataMap['silence.expired'];
+      for (const x of s.silences) if (x.id === d.silence_id && x.expired === undefined) x.expired = e.seq;
       break;
     }
     case 'incident.closed':

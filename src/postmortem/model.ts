@@ -129,7 +129,7 @@ function seconds(from: string | null, to: string | null): number | null {
 }
 
 // Model hypotheses are not timeline lines: the request is, as one line pointing to the Hypotheses table.
-const SIGNIFICANT = new Set(['incident.opened', 'alert.attached', 'runbook.selected', 'step.completed', 'step.failed', 'step.skipped', 'command.ran', 'note.added', 'action.recorded', 'status.changed', 'severity.changed', 'parameter.set', 'hypothesis.requested', 'hypothesis.judged', 'postmortem.exported', 'incident.closed']);
+const SIGNIFICANT = new Set(['incident.opened', 'alert.attached', 'runbook.selected', 'step.completed', 'step.failed', 'step.skipped', 'command.ran', 'note.added', 'action.recorded', 'status.changed', 'severity.changed', 'parameter.set', 'hypothesis.requested', 'hypothesis.judged', 'silence.created', 'silence.expired', 'postmortem.exported', 'incident.closed']);
 
 /** A request for hypotheses in the timeline: how many, from which model; never the model's words. */
 function requestLine(e: StoredEvent): string {

@@ -42,6 +42,8 @@ export interface AppProps {
   secrets?: Record<string, string>;
   /** Where and how to ask for hypotheses (h). */
   hypotheses?: Pick<HypothesizeInput, 'host' | 'model' | 'deadlines' | 'numCtx'> & { youFirst: boolean };
+  /** Where S creates silences (ALERTMANAGER_URL or the config); else the Alertmanager the alert came from. */
+  alertmanagerUrl?: string;
   onExit?: () => void;
 }
 
@@ -61,7 +63,7 @@ function confirmLines(c: ReturnType<typeof prepareStep> & { ok: true }): string[
   ];
 }
 
-export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, pollMs = 250, secrets: givenSecrets, hypotheses: hypoSettings, onExit }: AppProps) {
+export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, pollMs = 250, secrets: givenSecrets, hypotheses: hypoSettings, alertmanagerUrl, onExit }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [incident, setIncident] = useState(follower.state);
@@ -326,6 +328,28 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         }
         return showFull(selectedStep ? `Step ${selectedStep.id}` : 'Step', fullStep(detailInput, ui.message?.text));
       }
+      case 'plan-silence':
+      case 'silence': {
+        const duration = effect.duration;
+        void (async () => {
+          try {
+            // Loaded on first use: the Alertmanager client stays off the first paint.
+            const silences = await import('../alerts/silences.js');
+            const plan = silences.planSilence(follower.state.alert, follower.state.id, { url: alertmanagerUrl ?? follower.state.alert?.origin, duration, creator: actor.name, now: new Date() });
+            if (effect.kind === 'plan-silence') {
+              dispatch({ type: 'confirm', confirm: { title: 'Create this silence in Alertmanager?', lines: plan.lines.map((l) => redact(l)), onYes: { kind: 'silence', duration } } });
+              return;
+            }
+            dispatch({ type: 'message', text: 'creating the silence…' });
+            const e = await silences.createPlannedSilence(plan, store, actor);
+            refresh();
+            dispatch({ type: 'message', text: `silence ${e.data.silence_id} created until ${e.data.ends_at.slice(0, 16).replace('T', ' ')} UTC (#${e.seq}); oncall silence --expire ends it`, tone: 'ok' });
+          } catch (err) {
+            dispatch({ type: 'message', text: `no silence: ${(err as Error).message}`, tone: 'error' });
+          }
+        })();
+        return;
+      }
       case 'cancel-run':
         abortRef.current?.abort();
         return dispatch({ type: 'message', text: 'cancelling: SIGTERM to the command\'s process group, SIGKILL after 2 s' });
@@ -340,7 +364,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         exit();
         return;
     }
-  }, [actor, consume, cwd, defaultTimeoutMs, exit, follower, onExit, record, store, refresh, hypoSettings, showFull, causes, ui.hypo, ui.mode, ui.message, detailInput, selectedStep, hideModel]);
+  }, [actor, consume, cwd, defaultTimeoutMs, exit, follower, onExit, record, store, refresh, hypoSettings, showFull, causes, ui.hypo, ui.mode, ui.message, detailInput, selectedStep, hideModel, alertmanagerUrl]);
 
   const performRef = useRef(perform);
   performRef.current = perform;

@@ -12,6 +12,7 @@ export const HELP_LINES = [
   '     lucky, action, hypothesis (each feeds its postmortem section)',
   '  a  record an action; "$ command" runs it after the same y',
   '  m  mitigated   R  resolved (both ask for y)',
+  '  S  silence the alert in Alertmanager: shows matchers and duration, y',
   'Timeline: everything in the log, newest last',
   '  t  show and select it (beside the steps on wide terminals)',
   '     j k select · f or Enter open an entry · g G first/last · t back',

@@ -29,6 +29,8 @@ export type Effect =
   | { kind: 'judge'; target: string; verdict: 'supported' | 'refuted' | 'dismissed'; reason: string }
   | { kind: 'my-hypothesis'; text: string }
   | { kind: 'show-full'; what: FullTarget; index?: number }
+  | { kind: 'plan-silence'; duration: string }
+  | { kind: 'silence'; duration: string }
   | { kind: 'cancel-run' }
   | { kind: 'quit' };
 
@@ -53,7 +55,8 @@ export type PromptPurpose =
   /** "You first": the operator's own hypothesis, then the model is asked. */
   | { kind: 'mine-first' }
   | { kind: 'mine' }
-  | { kind: 'judge' };
+  | { kind: 'judge' }
+  | { kind: 'silence' };
 
 export type Mode =
   | { kind: 'normal' }
@@ -280,7 +283,7 @@ function onKey(s: UiState, input: string, key: KeyInfo, steps: readonly StepView
   if (input === 'n') return { ...s, mode: { kind: 'prompt', purpose: { kind: 'note', noteKind: 0 }, label: noteLabel(0), text: '' } };
   if (s.running) {
     if (input === 'q') return say(s, 'a command is running: Ctrl-C cancels it, then q quits', 'error');
-    if ('rsdamRa'.includes(input) && input !== '') return say(s, 'wait for the running command to finish, or Ctrl-C to cancel it', 'error');
+    if ('rsdamRaS'.includes(input) && input !== '') return say(s, 'wait for the running command to finish, or Ctrl-C to cancel it', 'error');
     return s;
   }
   switch (input) {
@@ -310,6 +313,8 @@ function onKey(s: UiState, input: string, key: KeyInfo, steps: readonly StepView
       return { ...s, mode: { kind: 'confirm', confirm: { title: 'Mark the incident mitigated?', lines: ['The impact has stopped, even if the cause is not fixed yet.'], onYes: { kind: 'status', to: 'mitigated' } } } };
     case 'R':
       return { ...s, mode: { kind: 'confirm', confirm: { title: 'Mark the incident resolved?', lines: ['The cause is fixed and the incident is over.'], onYes: { kind: 'status', to: 'resolved' } } } };
+    case 'S':
+      return { ...s, mode: { kind: 'prompt', purpose: { kind: 'silence' }, label: 'silence this incident\'s alert in Alertmanager for how long (e.g. 2h)? the next screen shows it before anything is created', text: '' } };
     default:
       return s;
   }
@@ -375,6 +380,8 @@ function onPromptKey(s: UiState, mode: Extract<Mode, { kind: 'prompt' }>, input:
         if (!m) return say(s, 'type: SEQ supported|refuted|dismissed REASON (e.g. "15 refuted log volume was flat")', 'error');
         return withEffect(s, { kind: 'judge', target: m[1]!, verdict: m[2]!.toLowerCase() as 'supported' | 'refuted' | 'dismissed', reason: m[3]!.trim() }, normal);
       }
+      case 'silence':
+        return withEffect(s, { kind: 'plan-silence', duration: text }, normal);
       case 'param':
         // A value that fails its pattern is refused here and again before anything runs.
         if (!new RegExp(`^(?:${p.pattern})$`).test(mode.text)) return say(s, `${p.name} must match ${p.pattern}`, 'error');

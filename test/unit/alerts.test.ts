@@ -83,3 +83,46 @@ describe('choosing a runbook for an alert', async () => {
     expect(matchRunbook(alert, cat.entries)).toEqual({ by: 'none', tried: cat.entries.length, runbookUrl: 'https://wiki.example.test/nope' });
   });
 });
+
+describe('more payload shapes, told apart by their fields', () => {
+  it('Grafana\'s alerting webhook (version "1"): the first firing alert speaks for the group, every member is kept', () => {
+    const a = parseAlertText(read('grafana-firing.json'), 'g');
+    expect(a).toMatchObject({ source: 'grafana', name: 'NodeHighCPUUsage', status: 'firing', severity: 'critical', count: 2, startsAt: '2026-11-26T03:48:50.000Z', externalId: '6f1c0a9b82d4e317' });
+    expect(a.labels.instance).toBe('10.0.4.17:9100');
+    expect(a.members!.map((m) => m.labels.instance)).toEqual(['10.0.4.17:9100', '10.0.4.23:9100']);
+    expect(a.annotations.runbook_url).toBe('https://runbooks.example.net/infrastructure/node-high-cpu');
+    expect(a.links.some((l) => l.includes('/d/rYdddlPWk'))).toBe(true);
+  });
+
+  it('Alertmanager API v2 alerts (GET /api/v2/alerts): active ones speak, silenced ones are kept as suppressed', () => {
+    const a = parseAlertText(read('am-v2-alerts.json'), 'v2');
+    expect(a.source).toBe('alertmanager-api');
+    expect(a.count).toBe(3);
+    expect(a.members!.map((m) => m.status)).toEqual(['firing', 'firing', 'suppressed']);
+    expect(a.name).toBe('NodeFilesystemSpaceFillingUp');
+  });
+
+  it('amtool alert query -o json', () => {
+    const a = parseAlertText(read('amtool-query.json'), 'amtool');
+    expect(a).toMatchObject({ source: 'alertmanager-api', status: 'firing' });
+    expect(a.count).toBe(2);
+  });
+
+  it('Opsgenie\'s alert webhook, action Create: details and k=v tags become labels, priority the severity', () => {
+    const a = parseAlertText(read('opsgenie-create.json'), 'og');
+    expect(a).toMatchObject({ source: 'opsgenie', name: 'KubePodCrashLooping', severity: 'warning', startsAt: new Date(1795664510217).toISOString() });
+    expect(a.labels).toMatchObject({ namespace: 'payments', pod: 'payments-api-7d9f8b6c4-x2lqz', cluster: 'prod-eu-1', priority: 'P3', team: 'platform' });
+    expect(a.annotations.runbook_url).toBe('https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubepodcrashlooping');
+  });
+
+  it('an unknown payload says which shapes are accepted', () => {
+    let err: AlertPayloadError | undefined;
+    try {
+      parseAlertText('{"hello":"world"}', 'x');
+    } catch (e) {
+      err = e as AlertPayloadError;
+    }
+    expect(err?.message).toBe('x: not a recognised alert payload');
+    expect(err?.hint).toMatch(/accepted: an Alertmanager webhook \(version "4"\), Alertmanager API v2 alerts .* Grafana alerting webhook .* PagerDuty v3 .* Opsgenie alert webhook/);
+  });
+});

@@ -1,0 +1,59 @@
+/** `oncall silence`: a silence for the incident's alert in Alertmanager, proposed, then created only with --yes; or expired. */
+import { UserError } from '../errors.js';
+import { operator, print, printJson, type Context } from './context.js';
+import { openTarget } from './incident-store.js';
+
+export interface SilenceOptions {
+  incident?: string;
+  for?: string;
+  comment?: string;
+  expire?: boolean;
+  alertmanager?: string;
+  yes?: boolean;
+  operator?: string;
+  json?: boolean;
+}
+
+/** Where silences go: the flag, else ALERTMANAGER_URL, else the config, else the Alertmanager the alert came from. */
+export async function silenceUrl(ctx: Context, flag: string | undefined, origin: string | undefined): Promise<string | undefined> {
+  return flag || ctx.env.ALERTMANAGER_URL || (await ctx.config()).alertmanager?.url || origin;
+}
+
+export async function silence(ctx: Context, opts: SilenceOptions): Promise<void> {
+  const [client, silences, { redact }] = await Promise.all([import('../alerts/alertmanager-client.js'), import('../alerts/silences.js'), import('../redact/index.js')]);
+  const t = openTarget(ctx, opts.incident);
+  try {
+    const actor = await operator(ctx, opts.operator);
+    const url = await silenceUrl(ctx, opts.alertmanager, t.state.alert?.origin);
+    if (opts.expire) {
+      const active = t.state.silences.filter((x) => x.expired === undefined);
+      if (active.length === 0) throw new UserError(`incident ${t.id} has no silence it created that is not expired yet`, { code: 'notFound', hint: 'silences created elsewhere: `amtool silence expire ID`' });
+      if (!opts.yes) {
+        for (const x of active) print(ctx, `would expire silence ${x.id} at ${x.url} (created at #${x.seq}, until ${x.endsAt})`);
+        throw new UserError('not expired: read the list above, then add --yes', { code: 'usage' });
+      }
+      const done: { id: string; seq: number }[] = [];
+      for (const x of active) {
+        // Expired where it was created; a flag or ALERTMANAGER_URL may carry the credentials for it.
+        const at = client.alertmanagerTarget(opts.alertmanager || ctx.env.ALERTMANAGER_URL || x.url);
+        await client.expireSilence(at, x.id);
+        done.push({ id: x.id, seq: t.store.append({ type: 'silence.expired', actor, data: { silence_id: x.id, url: at.url } }).seq });
+      }
+      if (opts.json) printJson(ctx, { incident: t.id, expired: done });
+      else for (const d of done) print(ctx, `silence ${d.id} expired #${d.seq}`);
+      return;
+    }
+    const plan = silences.planSilence(t.state.alert, t.id, { url, duration: opts.for, ...(opts.comment !== undefined ? { comment: opts.comment } : {}), creator: actor.name, now: ctx.clock.now() });
+    const shown = redact(plan.lines.join('\n'));
+    if (!opts.yes) {
+      print(ctx, shown);
+      throw new UserError('not created: read the silence above, then add --yes', { code: 'usage' });
+    }
+    ctx.stderr.write(`${shown}\n`);
+    const e = await silences.createPlannedSilence(plan, t.store, actor);
+    if (opts.json) printJson(ctx, { incident: t.id, silence_id: e.data.silence_id, seq: e.seq, url: e.data.url, matchers: e.data.matchers, starts_at: e.data.starts_at, ends_at: e.data.ends_at });
+    else print(ctx, `silence ${e.data.silence_id} created until ${e.data.ends_at} #${e.seq}`);
+  } finally {
+    t.store.close();
+  }
+}
