@@ -2,7 +2,8 @@ import { ExitError, UserError, type ExitCodeName } from '../errors.js';
 import { hypothesize as request, type HypothesizeResult, type Status } from '../hypotheses/run.js';
 import { hypothesisSettings as settingsFrom } from '../hypotheses/settings.js';
 import { describeEvidence } from '../runbook/known-causes.js';
-import { hypothesisKey } from '../util/model-text.js';
+import { cleanModelText, hypothesisKey } from '../util/model-text.js';
+import { latestVerdict } from '../incident/replay.js';
 import { NO_HYPOTHESIS_NOTE } from '../incident/events.js';
 import type { IncidentState } from '../incident/replay.js';
 import { operator, print, printJson, type Context } from './context.js';
@@ -138,14 +139,15 @@ function printHuman(ctx: Context, r: HypothesizeResult, before: IncidentState): 
     r.hypotheses.forEach((h, i) => {
       const again = earlierRequests(before, h.title);
       const label = h.grounding === 'ungrounded' ? 'UNGROUNDED: no cite checks out' : h.grounding === 'partial' ? 'PARTIAL: some cites do not check out' : 'grounded: every quote is in the log';
-      print(ctx, `  ${i + 1}. [${label}]${h.seq ? ` #${h.seq}` : ''}${again.length ? ` (proposed before: ${again.map((x) => `#${x}`).join(', ')})` : ''}`);
+      const judged = again.map((q) => latestVerdict(before, { seq: q })).filter((j) => j !== undefined).sort((a, b) => b.seq - a.seq)[0];
+      print(ctx, `  ${i + 1}. [${label}]${h.seq ? ` #${h.seq}` : ''}${again.length ? ` (proposed before: ${again.map((x) => `#${x}`).join(', ')}${judged ? `; ${judged.verdict} by ${judged.actor.name}: ${cleanModelText(judged.reason)}` : ''})` : ''}`);
       print(ctx, `     model: ${h.title}`);
       if (h.explanation) print(ctx, `     model explanation: ${h.explanation}`);
       for (const c of h.cites) print(ctx, `     cite #${c.seq} [${CITE_MARK[c.status] ?? c.status}] ${c.reason}: model quote "${c.quote}"`);
       if (!h.cites.length) print(ctx, '     cites: none');
       if (h.dropped_cites) print(ctx, `     (${h.dropped_cites} malformed cite${h.dropped_cites === 1 ? '' : 's'} dropped)`);
       if (h.refute_by) print(ctx, `     model, refuted if: ${h.refute_by}`);
-      if (h.check) print(ctx, h.check_warning ? `     WARNING: the suggested check is NOT read-only (${h.check_warning}); do not paste it. It reads: ${h.check}` : `     model, a read-only check to do by hand: ${h.check}`);
+      if (h.check) print(ctx, h.check_warning ? `     WARNING: the suggested check is not known to be read-only (${h.check_warning}); do not paste it as it is. It reads: ${h.check}` : `     model, a read-only check to do by hand: ${h.check}`);
     });
   }
   const left = Object.entries(r.omitted);

@@ -4,6 +4,7 @@
  * hypothesis drops that hypothesis, extra hypotheses are dropped; each drop is counted.
  */
 import { z } from 'zod';
+import { cleanLine } from '../util/model-text.js';
 
 /** How many hypotheses are asked for; more are dropped and counted. */
 export const MAX_HYPOTHESES = 5;
@@ -50,7 +51,7 @@ export function parseAnswer(text: string, max = MAX_HYPOTHESES): ParsedAnswer {
   try {
     json = JSON.parse(body);
   } catch {
-    return { ok: false, why: `the model's answer is not JSON (starts ${JSON.stringify(body.slice(0, 40))})` };
+    return { ok: false, why: `the model's answer is not JSON (starts ${JSON.stringify(cleanLine(body.slice(0, 40)))})` };
   }
   const list = (json as { hypotheses?: unknown } | null)?.hypotheses;
   if (!json || typeof json !== 'object' || Array.isArray(json) || !Array.isArray(list)) {

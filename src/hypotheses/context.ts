@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { EventDataMap, StoredEvent } from '../incident/events.js';
 import type { IncidentState } from '../incident/replay.js';
 import { redact } from '../redact/index.js';
-import { recordSegments, type Segment } from './evidence.js';
+import { recordSegments, splitMasks, type Segment } from './evidence.js';
 
 /** Conservative: real tokenizers give about 4 characters a token for English; we assume 3. */
 export function estimateTokens(text: string): number {
@@ -44,38 +44,86 @@ function one(s: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
-/** Keeps the first and last lines of a long text (a `ps --sort=-%cpu` keeps its top lines), with a mark between. */
-export function headAndTail(text: string, max = OUTPUT_CHARS): Segment[] {
-  if (text.length <= max) return [{ text, evidence: true, what: 'command output' }];
-  const half = Math.floor(max / 2);
-  let head = text.slice(0, half);
-  let tail = text.slice(-half);
-  const h = head.lastIndexOf('\n');
-  if (h > half / 2) head = head.slice(0, h + 1);
-  const t = tail.indexOf('\n');
-  if (t >= 0 && t < half / 2) tail = tail.slice(t + 1);
-  const dropped = text.slice(head.length, text.length - tail.length).split('\n').length - 1;
-  return [
-    { text: head, evidence: true, what: 'command output' },
-    { text: `[… ${dropped} lines not shown …]\n`, evidence: false, what: 'the tool\'s cut mark' },
-    { text: tail, evidence: true, what: 'command output' },
-  ];
+/** The kept piece of a segment cut at `at`; a token the cut splits becomes the tool's words (its half is no quote). */
+function cutPiece(sg: Segment, keep: string, side: 'end' | 'start'): Segment[] {
+  if (!sg.evidence || keep === '') return keep === '' ? [] : [{ ...sg, text: keep }];
+  if (side === 'end') {
+    const ws = keep.search(/\s\S*$/);
+    const partial = ws < 0 ? keep : keep.slice(ws + 1);
+    const whole = ws < 0 ? '' : keep.slice(0, ws + 1);
+    return [...(whole ? [{ ...sg, text: whole }] : []), ...(partial ? [{ text: partial, evidence: false, what: 'a word the tool cut' }] : [])];
+  }
+  const ws = keep.search(/\s/);
+  const partial = ws < 0 ? keep : keep.slice(0, ws);
+  const whole = ws < 0 ? '' : keep.slice(ws);
+  return [...(partial ? [{ text: partial, evidence: false, what: 'a word the tool cut' }] : []), ...(whole ? [{ ...sg, text: whole }] : [])];
 }
 
-/** Long free text (notes, reasons, titles) is cut for the model, with the tool's mark. */
+/** The first `max` characters of the segments, ending at a line end when one is near. */
+function headOf(segs: readonly Segment[], max: number): Segment[] {
+  const out: Segment[] = [];
+  let n = 0;
+  for (const sg of segs) {
+    if (n + sg.text.length <= max) {
+      out.push(sg);
+      n += sg.text.length;
+      continue;
+    }
+    let keep = sg.text.slice(0, max - n);
+    const nl = keep.lastIndexOf('\n');
+    if (nl >= keep.length / 2) return [...out, { ...sg, text: keep.slice(0, nl + 1) }];
+    keep = keep.slice(0, Math.max(0, max - n));
+    return [...out, ...cutPiece(sg, keep, 'end')];
+  }
+  return out;
+}
+
+/** The last `max` characters of the segments, starting at a line start when one is near. */
+function tailOf(segs: readonly Segment[], max: number): Segment[] {
+  const out: Segment[] = [];
+  let n = 0;
+  for (let i = segs.length - 1; i >= 0; i--) {
+    const sg = segs[i]!;
+    if (n + sg.text.length <= max) {
+      out.unshift(sg);
+      n += sg.text.length;
+      continue;
+    }
+    const keep = sg.text.slice(sg.text.length - (max - n));
+    const nl = keep.indexOf('\n');
+    if (nl >= 0 && nl < keep.length / 2) return [{ ...sg, text: keep.slice(nl + 1) }, ...out];
+    return [...cutPiece(sg, keep, 'start'), ...out];
+  }
+  return out;
+}
+
+const length = (segs: readonly Segment[]) => segs.reduce((n, s) => n + s.text.length, 0);
+
+/** Keeps the head and the tail of long output (a `ps --sort=-%cpu` keeps its top lines), with the tool's mark between. */
+export function headAndTail(segs: readonly Segment[] | string, max = OUTPUT_CHARS): Segment[] {
+  const all: readonly Segment[] = typeof segs === 'string' ? [{ text: segs, evidence: true, what: 'command output' }] : segs;
+  const total = length(all);
+  if (total <= max) return [...all];
+  const head = headOf(all, Math.floor(max / 2));
+  const tail = tailOf(all, Math.floor(max / 2));
+  const text = all.map((s) => s.text).join('');
+  const dropped = text.slice(length(head), total - length(tail)).split('\n').length - 1;
+  return [...head, { text: `\n[… ${dropped} lines not shown …]\n`, evidence: false, what: 'the tool\'s cut mark' }, ...tail];
+}
+
+/** Long free text (notes, reasons, titles) is cut for the model at a word, with the tool's mark. */
 function cutText(seg: Segment, max: number): Segment[] {
   if (seg.text.length <= max) return [seg];
-  return [{ ...seg, text: seg.text.slice(0, max) }, { text: '…', evidence: false, what: 'the tool\'s cut mark' }];
+  return [...cutPiece(seg, seg.text.slice(0, max), 'end'), { text: '…', evidence: false, what: 'the tool\'s cut mark' }];
 }
 
 /** How an entry is shown to the model: its segments, long output as head and tail, long text cut. */
 export function shownSegments(e: StoredEvent, judgedTitle: (seq: number) => string | undefined): Segment[] {
   const segs = recordSegments(e, judgedTitle);
   if (e.type !== 'command.ran') return segs.flatMap((s) => cutText(s, s.evidence ? 800 : 300));
-  const d = e.data as EventDataMap['command.ran'];
+  // The command line and its result, then the output (stdout, the [stderr] mark, stderr) as head and tail.
   const i = segs.findIndex((s) => s.text === ')\n');
-  const body = `${d.stdout.text}${d.stderr.text ? `\n[stderr]\n${d.stderr.text}` : ''}`;
-  return [...segs.slice(0, i + 1).flatMap((s) => cutText(s, 300)), ...headAndTail(body)];
+  return [...segs.slice(0, i + 1).flatMap((s) => cutText(s, 300)), ...headAndTail(segs.slice(i + 1))];
 }
 
 type Kind = 'incident' | 'alert' | 'latest output' | 'failure' | 'typed command' | 'note' | 'action' | 'verdict' | 'status change' | 'skip' | 'human hypothesis' | 'older output';
@@ -161,7 +209,7 @@ export function buildContext(state: IncidentState, events: readonly StoredEvent[
   const judgedTitle = (seq: number) => (titles.has(seq) ? one(titles.get(seq)!, 200) : undefined);
   // Text is built (and redacted) only for entries considered before the budget is spent.
   const build = (it: Item): Built => {
-    const segments = shownSegments(it.event, judgedTitle).map((x) => ({ ...x, text: redact(x.text) }));
+    const segments = splitMasks(shownSegments(it.event, judgedTitle).map((x) => ({ ...x, text: redact(x.text) })));
     return { ...it, segments, text: segments.map((x) => x.text).join('') };
   };
   const last = events.length ? events[events.length - 1]!.seq : 0;

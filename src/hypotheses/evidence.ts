@@ -51,6 +51,10 @@ export function outputSegments(text: string): Segment[] {
  * hypothesis a verdict judges, shown beside the verdict (as a hypothesis, not evidence).
  */
 export function recordSegments(e: StoredEvent, judgedTitle?: (seq: number) => string | undefined): Segment[] {
+  return splitMasks(rawSegments(e, judgedTitle));
+}
+
+function rawSegments(e: StoredEvent, judgedTitle?: (seq: number) => string | undefined): Segment[] {
   if (!wellFormed(e)) return [tool('', 'a damaged record')];
   const d = e.data as Record<string, unknown>;
   switch (e.type) {
@@ -99,7 +103,10 @@ export function recordSegments(e: StoredEvent, judgedTitle?: (seq: number) => st
 }
 
 
-const WORD = /[\p{L}\p{N}_]/u;
+const WORD = /[\p{L}\p{N}\p{M}_]/u;
+const DIGIT = /\p{N}/u;
+/** Past this many occurrences of one quote the rest are not examined (a quote that common proves nothing anyway). */
+const MAX_OCCURRENCES = 2000;
 
 export interface QuoteHit {
   evidence: boolean;
@@ -107,40 +114,12 @@ export interface QuoteHit {
   what: string;
 }
 
-/**
- * Where a normalised, trimmed quote occurs in the segments on word and number boundaries:
- * an occurrence whose letters and digits all lie in evidence segments wins; else what the
- * first other occurrence is; undefined when it does not occur.
- */
-export function findQuote(segments: readonly Segment[], quote: string): QuoteHit | undefined {
-  if (!quote) return undefined;
-  const { text, owner } = prepared(segments);
-  let other: QuoteHit | undefined;
-  for (let at = text.indexOf(quote); at >= 0; at = text.indexOf(quote, at + 1)) {
-    const end = at + quote.length;
-    // Whole tokens: "1G used" does not match inside "41G used", nor "err" inside "error".
-    if (WORD.test(quote[0]!) && at > 0 && WORD.test(text[at - 1]!)) continue;
-    if (WORD.test(quote[quote.length - 1]!) && end < text.length && WORD.test(text[end]!)) continue;
-    let evidence = true;
-    let what = '';
-    for (let k = at; k < end; k++) {
-      if (!WORD.test(text[k]!)) continue;
-      const sg = segments[owner[k]!]!;
-      if (!sg.evidence) {
-        evidence = false;
-        what ||= sg.what;
-      }
-    }
-    if (evidence) return { evidence: true, what: segments[owner[at]!]!.what };
-    other ??= { evidence: false, what };
-  }
-  return other;
-}
-
 interface Prepared {
   text: string;
   /** Per UTF-16 unit of `text`, the index of the segment it came from. */
   owner: Int32Array;
+  /** Per position, how many word characters before it lie in segments that are not evidence. */
+  outside: Int32Array;
 }
 const cache = new WeakMap<readonly Segment[], Prepared>();
 
@@ -157,19 +136,73 @@ export function prepared(segments: readonly Segment[]): Prepared {
     text += piece;
     for (let k = 0; k < piece.length; k++) owner.push(i);
   });
-  p = { text, owner: Int32Array.from(owner) };
+  const outside = new Int32Array(text.length + 1);
+  for (let k = 0; k < text.length; k++) outside[k + 1] = outside[k]! + (WORD.test(text[k]!) && !segments[owner[k]!]!.evidence ? 1 : 0);
+  p = { text, owner: Int32Array.from(owner), outside };
   cache.set(segments, p);
   return p;
+}
+
+/** True where the match at [at, end) is part of a longer token: a word, or a number with a decimal or thousands separator. */
+function insideToken(text: string, at: number, end: number, quote: string): boolean {
+  const first = quote[0]!;
+  const last = quote[quote.length - 1]!;
+  if (WORD.test(first) && at > 0 && WORD.test(text[at - 1]!)) return true;
+  if (WORD.test(last) && end < text.length && WORD.test(text[end]!)) return true;
+  // "500 errors" is not in "1,500 errors", nor "5G" in "1.5G".
+  if (DIGIT.test(first) && at > 1 && (text[at - 1] === '.' || text[at - 1] === ',') && DIGIT.test(text[at - 2]!)) return true;
+  if (DIGIT.test(last) && end + 1 < text.length && (text[end] === '.' || text[end] === ',') && DIGIT.test(text[end + 1]!)) return true;
+  return false;
+}
+
+/**
+ * Where a normalised, trimmed quote occurs in the segments on word and number boundaries:
+ * an occurrence whose letters and digits all lie in evidence segments wins; else what the
+ * first other occurrence is; undefined when it does not occur.
+ */
+export function findQuote(segments: readonly Segment[], quote: string): QuoteHit | undefined {
+  if (!quote) return undefined;
+  const { text, owner, outside } = prepared(segments);
+  let other: QuoteHit | undefined;
+  let seen = 0;
+  for (let at = text.indexOf(quote); at >= 0 && seen < MAX_OCCURRENCES; at = text.indexOf(quote, at + 1)) {
+    seen++;
+    const end = at + quote.length;
+    if (insideToken(text, at, end, quote)) continue;
+    if (outside[end]! - outside[at]! === 0) return { evidence: true, what: segments[owner[at]!]!.what };
+    if (!other) {
+      let k = at;
+      while (k < end && (!WORD.test(text[k]!) || segments[owner[k]!]!.evidence)) k++;
+      other = { evidence: false, what: segments[owner[Math.min(k, end - 1)]!]!.what };
+    }
+  }
+  return other;
 }
 
 /** How many whole-token times `quote` occurs in `text` (both normalised). */
 export function occurrences(text: string, quote: string): number {
   let n = 0;
-  for (let at = text.indexOf(quote); at >= 0; at = text.indexOf(quote, at + 1)) {
-    const end = at + quote.length;
-    if (WORD.test(quote[0]!) && at > 0 && WORD.test(text[at - 1]!)) continue;
-    if (WORD.test(quote[quote.length - 1]!) && end < text.length && WORD.test(text[end]!)) continue;
-    n++;
+  for (let at = text.indexOf(quote); at >= 0 && n < MAX_OCCURRENCES; at = text.indexOf(quote, at + 1)) {
+    if (!insideToken(text, at, at + quote.length, quote)) n++;
   }
   return n;
+}
+
+/** Masked secrets inside evidence are the tool's words: a model cannot quote its way to "found" through a mask. */
+export function splitMasks(segments: readonly Segment[]): Segment[] {
+  const out: Segment[] = [];
+  for (const sg of segments) {
+    if (!sg.evidence || !sg.text.includes('[REDACTED:')) {
+      out.push(sg);
+      continue;
+    }
+    let last = 0;
+    for (const m of sg.text.matchAll(/\[REDACTED:[^\]\n]{1,80}\]/g)) {
+      if (m.index! > last) out.push({ ...sg, text: sg.text.slice(last, m.index) });
+      out.push({ text: m[0], evidence: false, what: 'a masked secret' });
+      last = m.index! + m[0].length;
+    }
+    if (last < sg.text.length) out.push({ ...sg, text: sg.text.slice(last) });
+  }
+  return out;
 }

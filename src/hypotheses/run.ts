@@ -10,7 +10,7 @@ import type { IncidentStore } from '../incident/store.js';
 import { notReadOnly } from '../runbook/command-safety.js';
 import { describeEvidence, matchKnownCauses, type CauseMatch } from '../runbook/known-causes.js';
 import { answerJsonSchema, MAX_HYPOTHESES, parseAnswer } from './answer.js';
-import { cleanModelText } from '../util/model-text.js';
+import { cleanModelText, cleanQuote } from '../util/model-text.js';
 import { OllamaClient, OllamaFault, type Deadlines } from './client.js';
 import { buildContext } from './context.js';
 import { recordSegments, type Segment } from './evidence.js';
@@ -179,7 +179,7 @@ export async function* hypothesize(i: HypothesizeInput): AsyncGenerator<Progress
   const sources = logSources(i.state, i.events, ctx.shown);
   const checked: CheckedHypothesis[] = parsed.hypotheses.map((raw) => {
     // Model text is data: one line, nothing that imitates the tool's marks, secrets masked.
-    const h = { title: cleanModelText(raw.title), explanation: cleanModelText(raw.explanation), refute_by: cleanModelText(raw.refute_by), check: cleanModelText(raw.check), cites: raw.cites.map((c) => ({ seq: c.seq, quote: cleanModelText(c.quote) })) };
+    const h = { title: cleanModelText(raw.title, 200), explanation: cleanModelText(raw.explanation), refute_by: cleanModelText(raw.refute_by, 1000), check: cleanModelText(raw.check, 1000), cites: raw.cites.map((c) => ({ seq: c.seq, quote: cleanQuote(c.quote) })) };
     const warn = h.check ? notReadOnly(h.check) : undefined;
     return { ...h, ...checkCites(h, sources), ...(warn ? { check_warning: warn } : {}), ...(raw.droppedCites ? { dropped_cites: raw.droppedCites } : {}) };
   }).filter((h) => h.title !== '');

@@ -116,7 +116,7 @@ export function eventDetails(e: StoredEvent): string[] {
         ...(x.explanation ? block('model explanation', cleanModelText(x.explanation)) : []),
         ...(x.cites?.length ? ['cites, as checked:', ...x.cites.map((c) => `  #${c.seq} ${c.status ? c.status.toUpperCase().replace(/-/g, ' ') : c.verified ? 'FOUND' : 'NOT FOUND'}${c.reason ? ` (${c.reason})` : ''}: model quote "${cleanModelText(c.quote)}"`)] : ['cites: none']),
         ...(x.refute_by ? block('model: refuted if', cleanModelText(x.refute_by)) : []),
-        ...(x.check ? (x.check_warning ? block(`WARNING: the model's check is NOT read-only (${x.check_warning}); do not paste it`, cleanModelText(x.check)) : block('model: a read-only check to do by hand', cleanModelText(x.check))) : []),
+        ...(x.check ? (x.check_warning ? block(`WARNING: the model's check is not known to be read-only (${x.check_warning}); do not paste it as it is`, cleanModelText(x.check)) : block('model: a read-only check to do by hand', cleanModelText(x.check))) : []),
       ];
     }
     case 'hypothesis.judged': return [...out, ...block('reason', String(d.reason))];

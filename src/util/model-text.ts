@@ -15,18 +15,46 @@ export function normalize(s: string): string {
   return s.replace(/…/g, ' ').normalize('NFKC').toLowerCase().replace(INVISIBLE, '').replace(/\s+/g, ' ');
 }
 
-const LABEL_WORDS = 'grounded|ungrounded|partial|unchecked|verified|not found|found|supported|refuted|dismissed|runbook|known causes?|oncall|tool|checked|evidence|not evidence';
+const LABEL_WORDS = 'grounded|ungrounded|partial|unchecked|verified|not found|found|supported|refuted|dismissed|runbook|known causes?|oncall|tool|checked|evidence|not evidence|wrong entry|too short|no such entry|read-only';
+// Blank characters \s does not know: they would pad a line out to look like another.
+const BLANKS = /[\u2800\u3164\u115F\u1160\uFFA0\u180E]/g;
+// Latin look-alikes (Cyrillic, Greek): a label word spelt with them is still a label word.
+const LOOKALIKE: Record<string, string> = { а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', і: 'i', ј: 'j', ԁ: 'd', ѕ: 's', һ: 'h', ո: 'n', ս: 'u', ο: 'o', α: 'a', ρ: 'p', ν: 'v', ε: 'e', κ: 'k', τ: 't', ι: 'i', υ: 'u', А: 'A', Е: 'E', О: 'O', Р: 'P', С: 'C', Т: 'T', Н: 'H', К: 'K', М: 'M', В: 'B', Х: 'X', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T' };
+const fold = (s: string) => s.replace(/[\u0370-\u03FF\u0400-\u052F]/g, (c) => LOOKALIKE[c] ?? c);
 
-export function cleanModelText(s: string): string {
+/** Removes every span the pattern finds in the folded copy of `t` (the fold keeps positions). */
+function removeFolded(t: string, re: RegExp): string {
+  const folded = fold(t);
+  let out = '';
+  let last = 0;
+  for (const m of folded.matchAll(re)) {
+    out += `${t.slice(last, m.index)} `;
+    last = m.index! + m[0].length;
+  }
+  return out + t.slice(last);
+}
+
+/** One line of text from outside, as it may be shown: no control, escape, bidi or blank tricks, no secrets. */
+export function cleanLine(s: string, max = 4000): string {
   // \r becomes a space first: "keep what was drawn last" is right for progress bars, not for model text.
-  let t = sanitize(s.replace(/\r/g, ' ')).replace(/\s+/g, ' ');
-  t = t.replace(/[▸›✓✗↷▶•⚠✔✘·]/g, ' ');
-  t = t.replace(new RegExp(`\\[[^\\]]{0,80}?\\b(${LABEL_WORDS})\\b[^\\]]{0,80}\\]`, 'gi'), ' ');
-  t = t.replace(/\s*[—–-]+\s*(supported|refuted|dismissed|judged|verified|confirmed|grounded)\s+by\s+\S+/gi, ' ');
-  t = t.replace(new RegExp(`\\(\\s*(${LABEL_WORDS})\\s*\\)`, 'gi'), ' ');
-  t = t.replace(new RegExp(`^\\s*(${LABEL_WORDS})\\s*[:—-]\\s*`, 'i'), '');
+  const t = sanitize(s.replace(/\r/g, ' ')).normalize('NFKC').replace(BLANKS, ' ').replace(/\s+/g, ' ').trim();
+  return redact([...t].slice(0, max).join(''));
+}
+
+/** A model's quote: cleaned like any line, but otherwise as written (it is checked against the log). */
+export function cleanQuote(s: string): string {
+  return cleanLine(s, 500);
+}
+
+export function cleanModelText(s: string, max = 4000): string {
+  let t = sanitize(s.replace(/\r/g, ' ')).normalize('NFKC').replace(BLANKS, ' ').replace(/\s+/g, ' ');
+  t = t.replace(/[▸›✓✗↷▶•⚠✔✘·│┃║╎┆]/g, ' ');
+  // Any bracket pair (square, full-width, mathematical, CJK…) holding a label word.
+  t = removeFolded(t, new RegExp(`[\\p{Ps}][^\\p{Ps}\\p{Pe}]{0,80}?\\b(${LABEL_WORDS})\\b[^\\p{Ps}\\p{Pe}]{0,80}[\\p{Pe}]`, 'giu'));
+  t = removeFolded(t, /\s*[—–-]+\s*(supported|refuted|dismissed|judged|verified|confirmed|grounded)\s+by\s*:?\s*\S+/gi);
+  t = removeFolded(t, new RegExp(`^\\s*(${LABEL_WORDS})\\s*[:—-]\\s*`, 'gi'));
   t = t.replace(/#\s?(\d+)/g, 'entry $1');
-  return redact(t.replace(/\s+/g, ' ').trim());
+  return redact([...t.replace(/\s+/g, ' ').trim()].slice(0, max).join(''));
 }
 
 /** Two hypotheses are the same when their titles are, up to case, spacing and punctuation. */

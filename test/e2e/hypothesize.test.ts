@@ -113,7 +113,7 @@ describe('oncall hypothesize', () => {
     const r = await oncall(['hypothesize'], { ...inc.env, OLLAMA_HOST: s.url });
     expect(r.exitCode).toBe(0);
     // The suggested check writes a file: a plain warning, never presented as something to paste.
-    expect(r.stdout).toContain(`WARNING: the suggested check is NOT read-only (it changes things (restarts, deletes, kills or writes)); do not paste it. It reads: touch ${canary}`);
+    expect(r.stdout).toContain(`WARNING: the suggested check is not known to be read-only (it changes things (restarts, deletes, kills or writes)); do not paste it as it is. It reads: touch ${canary}`);
     expect(r.stdout).not.toContain('a read-only check to do by hand');
     expect(existsSync(canary)).toBe(false);
     const user = (JSON.parse(s.requests.find((q) => q.path === '/api/chat')!.body) as { messages: { content: string }[] }).messages[1]!.content;
@@ -186,8 +186,8 @@ describe('model text on the terminal', () => {
     expect(r.stdout).not.toMatch(/supported by alice/);
     expect(r.stdout).toContain('model explanation: see entry 12 evil and text');
     expect(r.stdout).not.toContain('ghp_QQQQ');
-    expect(r.stdout).toMatch(/WARNING: the suggested check is NOT read-only \(it pipes into a shell or runs text as code\)/);
-    expect(r.stdout).toMatch(/WARNING: the suggested check is NOT read-only \(it changes things[^\n]*It reads: ls a check to do by hand: rm -rf/);
+    expect(r.stdout).toMatch(/WARNING: the suggested check is not known to be read-only \(it pipes into a shell or runs text as code\)/);
+    expect(r.stdout).toMatch(/WARNING: the suggested check is not known to be read-only \(it changes things[^\n]*It reads: ls a check to do by hand: rm -rf/);
     const logged = readLogFile(inc.path).events.filter((e) => e.type === 'hypothesis.proposed').map((e) => e.data as { title: string; check_warning?: string });
     for (const l of logged) expect(l.title).not.toMatch(/[\u001b\u0007\r\n]|\[grounded|ghp_Q/);
     expect(logged.every((l) => l.check_warning)).toBe(true);

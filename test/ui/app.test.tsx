@@ -267,7 +267,8 @@ describe('incident screen', () => {
     await s.press('v');
     await s.press(`${seq} supported the logs are huge\r`);
     await s.see(`${seq} supported`);
-    await s.see('— supported by alice');
+    // The verdict sits in the tool's column, and who gave it on the detail line.
+    await s.until((f) => /#\d+ grounded SUPPORTED +│ Disk filled by logs/.test(f), 'verdict in the tool column');
   });
 
   it('you-first: h asks for the operator\'s hypothesis before the model is asked', async () => {

@@ -8,6 +8,7 @@ import { logSources } from '../../src/hypotheses/run.js';
 import { createIncidentLog, IncidentStore } from '../../src/incident/store.js';
 import { readLogFile } from '../../src/incident/reader.js';
 import { replay } from '../../src/incident/replay.js';
+import { cleanQuote } from '../../src/util/model-text.js';
 import { tempDir } from '../helpers/cli.js';
 
 const t = tempDir();
@@ -131,5 +132,49 @@ describe('a hypothesis\'s label says what was checked', () => {
     const c = checkCite({ seq: 9, quote: 'at its 512Mi limit' }, logSources(state, events, small.context.shown));
     expect(c).toMatchObject({ status: 'found', verified: true, sent: false });
     expect(c.reason).toContain('not sent to the model');
+  });
+});
+
+describe('cases found in review', () => {
+  const path2 = createIncidentLog(join(t.dir, 'home2'), '20261126-0314-grn2');
+  const s2 = new IncidentStore(path2);
+  s2.append({ type: 'incident.opened', actor: alice, data: { title: 'T', severity: 'warning', via: 'test' } }); // 1
+  s2.append({ type: 'command.ran', actor: alice, data: ran('a', ['x'], 0, 'all ok here\n', 'warning: disk slow\n') }); // 2
+  s2.append({ type: 'command.ran', actor: alice, data: { ...ran('b', ['y'], 0, ''), stdout: { text: 'head part\n[… 5000 bytes not kept …]\nafter cut\n', bytes: 6000, truncated: true } } }); // 3
+  s2.append({ type: 'note.added', actor: alice, data: { text: '1,500 errors in 5 minutes; disk 1.5G used of 50G' } }); // 4
+  s2.append({ type: 'note.added', actor: alice, data: { text: `token ghp_${'S'.repeat(36)} was rejected` } }); // 5
+  s2.append({ type: 'command.ran', actor: alice, data: ran('c', ['z'], 0, `${'w '.repeat(390)}used_bytes=41234 ${'v '.repeat(500)}\n`) }); // 6
+  s2.close();
+  const ev2 = readLogFile(path2).events;
+  const st2 = replay('x', ev2);
+  const b2 = buildContext(st2, ev2, 100_000, []);
+  if (!b2.ok) throw new Error('context');
+  const src2 = logSources(st2, ev2, b2.context.shown);
+  const cases: Case[] = [
+    ['the [stderr] mark the context adds', 2, 'ok here [stderr] warning', 'not-evidence'],
+    ['stderr itself', 2, 'warning: disk slow', 'found'],
+    ['the capture\'s cut mark', 3, 'bytes not kept', 'not-evidence'],
+    ['across the capture\'s cut mark', 3, 'head part [… 5000 bytes not kept …] after cut', 'not-evidence'],
+    ['"500 errors" inside "1,500 errors"', 4, '500 errors in 5 minutes', 'not-found'],
+    ['"5G used of 50G" inside "1.5G used of 50G"', 4, '5G used of 50G', 'not-found'],
+    // As run.ts cleans it: the made-up token masks to the same [REDACTED:…] as the real one.
+    ['a made-up secret that masks the same way', 5, cleanQuote(`token ghp_${'Z'.repeat(36)}`), 'not-evidence'],
+    ['a number the context cut in the middle', 6, 'used_bytes=41', 'not-found'],
+  ];
+  for (const [name, seq, quote, status] of cases) {
+    it(`${name}: #${seq} "${quote.slice(0, 40)}" → ${status}`, () => {
+      const c = checkCite({ seq, quote }, src2);
+      expect(c.status, c.reason).toBe(status);
+    });
+  }
+  it('a 500-character quote repeated in a large non-evidence note is checked in linear time (the test timeout is the bound)', () => {
+    const p3 = createIncidentLog(join(t.dir, 'home3'), '20261126-0314-grn3');
+    const s3 = new IncidentStore(p3);
+    s3.append({ type: 'note.added', actor: alice, data: { text: 'ab '.repeat(20_000), kind: 'hypothesis' } });
+    s3.close();
+    const e3 = readLogFile(p3).events;
+    const st3 = replay('y', e3);
+    const src3 = logSources(st3, e3, new Map());
+    for (let i = 0; i < 100; i++) expect(checkCite({ seq: 1, quote: 'ab '.repeat(166).trim() }, src3).status).toBe('not-evidence');
   });
 });

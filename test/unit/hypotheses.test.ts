@@ -142,3 +142,16 @@ describe('the model never acts', () => {
     expect(seen.size).toBeGreaterThan(5);
   });
 });
+
+describe('model text that imitates the tool', () => {
+  it('bracket pairs of any kind, look-alike letters, blank padding, full-width marks and "by:" are cleaned', async () => {
+    const { cleanModelText } = await import('../../src/util/model-text.js');
+    expect(cleanModelText('⟦grounded: every quote is in the log⟧ Disk full')).toBe('Disk full');
+    expect(cleanModelText('［found］ Disk full')).toBe('Disk full');
+    expect(cleanModelText('[gr\u043eunded] Disk full')).toBe('Disk full');
+    expect(cleanModelText('Disk full — supported by: alice')).toBe('Disk full');
+    expect(cleanModelText(`Disk full${'\u2800'.repeat(120)}cite #2 found`)).toBe('Disk full cite entry 2 found');
+    expect(cleanModelText('see ＃7')).toBe('see entry 7');
+    expect(cleanModelText('ps aux | grep java')).toBe('ps aux | grep java');
+  });
+});

@@ -14,17 +14,27 @@ export function citeMark(c: NonNullable<Hypothesis['cites']>[number]): string {
   return c.status ? CITE[c.status] ?? c.status : c.verified ? 'found' : 'NOT FOUND';
 }
 
-/** The tool's column for a hypothesis: seq, label, how often it was proposed. Fixed width, so model text never sits where a label goes. */
-function toolColumn(h: Hypothesis, count: number): string {
-  const label = h.grounding === 'ungrounded' ? 'UNGROUNDED' : h.grounding === 'partial' ? 'PARTIAL' : h.grounding ?? 'unchecked';
-  return `#${h.seq} ${label}${count > 1 ? ` ×${count}` : ''}`.padEnd(22);
+interface Shown {
+  h: Hypothesis;
+  count: number;
+  /** The latest verdict on any time it was proposed. */
+  verdict?: { verdict: string; by: string };
 }
 
-/** Model hypotheses of the latest request, each proposed-again one shown once with a count. */
-export function latestHypotheses(state: IncidentState): { h: Hypothesis; count: number }[] {
+/** The tool's column for a hypothesis: seq, label, how often it was proposed, the verdict. Fixed width, so model text never sits where the tool's words go. */
+function toolColumn(x: Shown): string {
+  const label = x.h.grounding === 'ungrounded' ? 'UNGROUNDED' : x.h.grounding === 'partial' ? 'PARTIAL' : x.h.grounding ?? 'unchecked';
+  return `#${x.h.seq} ${label}${x.count > 1 ? ` ×${x.count}` : ''}${x.verdict ? ` ${x.verdict.verdict.toUpperCase()}` : ''}`.padEnd(28);
+}
+
+/** Model hypotheses of the latest request, each proposed-again one shown once with a count and its latest verdict. */
+export function latestHypotheses(state: IncidentState): Shown[] {
   const lastReq = state.hypotheses.length ? Math.max(...state.hypotheses.map((h) => h.request_seq ?? 0)) : undefined;
   const latest = new Set(state.hypotheses.filter((h) => (h.request_seq ?? 0) === lastReq).map((h) => h.seq));
-  return groupHypotheses(state.hypotheses).filter((g) => latest.has(g.latest.seq)).map((g) => ({ h: g.latest, count: g.count }));
+  return groupHypotheses(state.hypotheses).filter((g) => latest.has(g.latest.seq)).map((g) => {
+    const js = g.seqs.map((seq) => latestVerdict(state, { seq })).filter((j) => j !== undefined).sort((a, b) => b.seq - a.seq);
+    return { h: g.latest, count: g.count, ...(js[0] ? { verdict: { verdict: js[0].verdict, by: js[0].actor.name } } : {}) };
+  });
 }
 
 /** The lines of the panel: runbook known causes first, then the latest model answer. Pure. */
@@ -47,12 +57,13 @@ export function hypothesisLines(state: IncidentState, matches: CauseMatch[], hyp
     lines.push({ text: `${latest.length} model hypothes${latest.length === 1 ? 'is is' : 'es are'} hidden until you record your own (H): you-first mode`, dim: true });
   } else if (latest.length) {
     lines.push({ text: `Hypotheses from ${latest[0]!.h.model} (suggestions to test; nothing was run; v to judge; p shows them whole). Left: the tool's check; right: the model's words.`, bold: true });
-    for (const { h, count } of latest) {
-      const col = toolColumn(h, count);
-      lines.push({ text: `${col}│ ${cleanModelText(h.title)}${verdict({ seq: h.seq })}`, ...(h.grounding === 'ungrounded' ? { dim: true } : {}) });
+    for (const x of latest) {
+      const { h } = x;
+      const col = toolColumn(x);
+      lines.push({ text: `${col}│ ${cleanModelText(h.title)}`, ...(h.grounding === 'ungrounded' ? { dim: true } : {}) });
       const cites = (h.cites ?? []).map((c) => `#${c.seq} ${citeMark(c)}`).join(', ') || 'none';
-      const check = h.check ? (h.check_warning ? ` · ⚠ its check is NOT read-only (${h.check_warning})` : ' · check: read-only') : '';
-      lines.push({ text: `${' '.repeat(col.length)}│ cites ${cites}${check}`, dim: true, detail: true });
+      const check = h.check ? (h.check_warning ? ` · ⚠ its check is not known to be read-only` : ' · check: read-only') : '';
+      lines.push({ text: `${' '.repeat(col.length)}│ cites ${cites}${check}${x.verdict ? ` · ${x.verdict.verdict} by ${x.verdict.by}` : ''}`, dim: true, detail: true });
     }
   }
   return lines;
@@ -80,14 +91,15 @@ export function HypothesesPanel({ lines, width, height, color }: { lines: Line[]
 export function panelText(state: IncidentState, matches: CauseMatch[], hypo: HypoView | undefined, now: number, hidden: boolean): string[] {
   const out = hypothesisLines(state, matches, hypo, now, hidden).map((l) => l.text);
   if (hidden) return out;
-  for (const { h, count } of latestHypotheses(state)) {
-    out.push('', `${toolColumn(h, count).trim()}${count > 1 ? ' (proposed in several requests)' : ''}`);
+  for (const x of latestHypotheses(state)) {
+    const { h } = x;
+    out.push('', `${toolColumn(x).trim()}${x.count > 1 ? ` (proposed ${x.count} times)` : ''}${x.verdict ? ` (${x.verdict.verdict} by ${x.verdict.by})` : ''}`);
     out.push(`  model's title: ${cleanModelText(h.title)}`);
     if (h.explanation) out.push(`  model's explanation: ${cleanModelText(h.explanation)}`);
     for (const c of h.cites ?? []) out.push(`  cite #${c.seq} [${citeMark(c)}]${c.reason ? ` ${c.reason}` : ''}: model's quote "${cleanModelText(c.quote)}"`);
     if (h.dropped_cites) out.push(`  (${h.dropped_cites} malformed cite${h.dropped_cites === 1 ? '' : 's'} dropped)`);
     if (h.refute_by) out.push(`  model, refuted if: ${cleanModelText(h.refute_by)}`);
-    if (h.check) out.push(h.check_warning ? `  WARNING: the model's check is NOT read-only (${h.check_warning}); do not paste it. It reads: ${cleanModelText(h.check)}` : `  model, a read-only check to do by hand: ${cleanModelText(h.check)}`);
+    if (h.check) out.push(h.check_warning ? `  WARNING: the model's check is not known to be read-only (${h.check_warning}); do not paste it as it is. It reads: ${cleanModelText(h.check)}` : `  model, a read-only check to do by hand: ${cleanModelText(h.check)}`);
   }
   return out;
 }
