@@ -16,6 +16,8 @@ export interface AlertmanagerTarget {
   /** Base URL without credentials, e.g. http://127.0.0.1:9093 (a path prefix is kept). */
   url: string;
   headers: Record<string, string>;
+  /** Deadline for each request, its body included (default 10 s). */
+  timeoutMs?: number;
 }
 
 export interface Matcher {
@@ -43,7 +45,16 @@ export function alertmanagerTarget(raw: string): AlertmanagerTarget {
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UserError(`Alertmanager URL ${JSON.stringify(raw)} is not http or https`, { code: 'usage', hint: 'e.g. http://alertmanager:9093' });
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (u.username || u.password) headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
+  if (u.username || u.password) {
+    let user: string;
+    let password: string;
+    try {
+      [user, password] = [decodeURIComponent(u.username), decodeURIComponent(u.password)];
+    } catch {
+      throw new UserError('the credentials in the Alertmanager URL are not valid percent-encoding', { code: 'usage', hint: 'write a % in a user or password as %25' });
+    }
+    headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  }
   u.username = '';
   u.password = '';
   u.search = '';
@@ -57,6 +68,36 @@ export function filterString(name: string, value: string): string {
 }
 
 const TIMEOUT_MS = 10_000;
+/** Firing alerts of a large cluster fit; an answer larger than this is refused, not buffered. */
+const MAX_BODY = 4 * 1024 * 1024;
+
+/** The body as text, at most MAX_BODY bytes, read under the same deadline as the request. */
+async function readBody(res: Response, t: AlertmanagerTarget): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_BODY) {
+      await reader.cancel().catch(() => undefined);
+      throw new AlertmanagerError(`Alertmanager at ${t.url} sent an answer larger than ${MAX_BODY / 1024 / 1024} MiB`, 'narrow it with --alertname, --match or --fingerprint');
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** One line for a failed request or body read: the deadline, or the network's reason. */
+function networkError(err: unknown, t: AlertmanagerTarget): AlertmanagerError {
+  if (err instanceof AlertmanagerError) return err;
+  const e = err as { name?: string; cause?: { code?: string; message?: string; errors?: { code?: string }[] } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return new AlertmanagerError(`Alertmanager at ${t.url} did not answer within ${(t.timeoutMs ?? TIMEOUT_MS) / 1000} s`);
+  const code = e.cause?.code ?? e.cause?.errors?.[0]?.code ?? (e.cause?.message ? sanitize(e.cause.message).slice(0, 80) : undefined);
+  return new AlertmanagerError(`cannot reach Alertmanager at ${t.url}${code ? ` (${code})` : ''}`, 'check the URL (ALERTMANAGER_URL, alertmanager.url in the config, or the flag) and that it is up');
+}
 
 /** What an error body says, in one clean line of at most 200 characters. */
 function bodyText(text: string): string {
@@ -74,21 +115,19 @@ function bodyText(text: string): string {
 
 async function call(t: AlertmanagerTarget, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
   let res: Response;
+  let text: string;
   try {
     res = await fetch(`${t.url}${path}`, {
       method,
       headers: { ...t.headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(t.timeoutMs ?? TIMEOUT_MS),
       redirect: 'error',
     });
+    text = await readBody(res, t);
   } catch (err) {
-    const e = err as { name?: string; cause?: { code?: string; message?: string; errors?: { code?: string }[] } };
-    if (e.name === 'TimeoutError') throw new AlertmanagerError(`Alertmanager at ${t.url} did not answer within ${TIMEOUT_MS / 1000} s`);
-    const code = e.cause?.code ?? e.cause?.errors?.[0]?.code ?? (e.cause?.message ? sanitize(e.cause.message).slice(0, 80) : undefined);
-    throw new AlertmanagerError(`cannot reach Alertmanager at ${t.url}${code ? ` (${code})` : ''}`, 'check the URL (ALERTMANAGER_URL, alertmanager.url in the config, or the flag) and that it is up');
+    throw networkError(err, t);
   }
-  const text = await res.text();
   if (res.status === 401 || res.status === 403) throw new AlertmanagerError(`Alertmanager at ${t.url} refused access (${res.status})${text.trim() ? `: ${bodyText(text)}` : ''}`, 'put credentials in the URL (https://user:password@host) or check the proxy in front of it');
   if (!res.ok) throw new AlertmanagerError(`Alertmanager at ${t.url} answered ${res.status} to ${method} ${path.split('?')[0]}${text.trim() ? `: ${bodyText(text)}` : ''}`);
   if (!text.trim()) return undefined;

@@ -17,7 +17,8 @@ const webhook = z.object({
     username: z.string().optional(),
     description: z.string().optional(),
     team: z.string().optional(),
-    details: z.record(z.string(), z.string()).optional(),
+    // Details are strings in Opsgenie's API; integrations send numbers and booleans too.
+    details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
     priority: z.string().optional(),
     source: z.string().optional(),
   }),
@@ -41,6 +42,7 @@ export function fromOpsgenie(o: Record<string, unknown>, where: string): Alert {
   // "[FIRING:1] Name rest" (Alertmanager's Opsgenie integration) → "Name".
   const fromMessage = a.message.replace(/^(\[[^\]]*\]\s*)+/, '').trim().split(/\s+/)[0] || a.message;
   const name = labels.alertname ?? fromMessage;
+  const real = new Set(Object.keys(labels));
   labels.alertname ??= name;
   if (a.entity) labels.entity ??= a.entity;
   if (a.priority) labels.priority ??= a.priority;
@@ -51,6 +53,7 @@ export function fromOpsgenie(o: Record<string, unknown>, where: string): Alert {
   if (runbook) annotations.runbook_url = runbook;
   return {
     source: 'opsgenie',
+    derived: Object.keys(labels).filter((k) => !real.has(k)),
     name,
     status: 'firing',
     labels,

@@ -40,12 +40,14 @@ export function fromPagerDuty(o: Record<string, unknown>, where: string): Alert 
   if (set) for (const m of set[1]!.matchAll(/([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[m[1]!] = m[2]!;
   // "[FIRING:1] Name {...}" (Alertmanager's PagerDuty integration) → "Name".
   const name = (set ? d.title.slice(0, set.index) : d.title).replace(/^(\[[^\]]*\]\s*)+/, '').trim() || d.title;
+  const real = new Set(Object.keys(labels));
   labels.alertname ??= name;
   if (d.service?.summary) labels.service ??= d.service.summary;
   if (d.urgency) labels.urgency ??= d.urgency;
   if (d.priority?.summary) labels.priority ??= d.priority.summary;
   return {
     source: 'pagerduty',
+    derived: Object.keys(labels).filter((k) => !real.has(k)),
     name,
     status: 'firing',
     labels,

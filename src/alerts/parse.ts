@@ -28,7 +28,25 @@ export function parseAlertText(text: string, where: string): Alert {
   return parseAlert(json, where);
 }
 
+/**
+ * JSON.parse keeps "__proto__" as an ordinary key, but copying it into an object sets the
+ * prototype instead (the label vanishes, or pollutes): a payload with one is refused.
+ */
+function refuseProtoKeys(value: unknown, where: string, path = '', depth = 0): void {
+  if (depth > 64 || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => refuseProtoKeys(v, where, `${path}[${i}]`, depth + 1));
+    return;
+  }
+  for (const k of Object.keys(value)) {
+    const at = path ? `${path}.${k}` : k;
+    if (k === '__proto__') throw new AlertPayloadError(where, `field ${at}: "__proto__" is not a usable name for a label or field`, 'rename the label where the alert is defined');
+    refuseProtoKeys((value as Record<string, unknown>)[k], where, at, depth + 1);
+  }
+}
+
 export function parseAlert(json: unknown, where: string): Alert {
+  refuseProtoKeys(json, where);
   if (Array.isArray(json)) return fromApi(json, where);
   if (json === null || typeof json !== 'object') {
     throw new AlertPayloadError(where, `expected a JSON object or an array of alerts, got ${json === null ? 'null' : typeof json}`, `pass ${ACCEPTED}`);

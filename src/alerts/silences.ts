@@ -14,11 +14,33 @@ export function silenceDurationMs(text: string | undefined): number {
   return ms;
 }
 
-/** What a silence for this alert matches: the labels every firing member shares (all of the alert's, for one alert). */
-export function silenceMatchers(alert: Alert): Matcher[] {
+/** What a silence for this alert matches, and what the operator should know about it. */
+export interface SilenceMatch {
+  matchers: Matcher[];
+  /** Labels that differ between the firing alerts (left out, so the silence is broader than any one of them). */
+  differ: string[];
+}
+
+/**
+ * The labels every firing member shares (all of the alert's, for one alert), exact and equal.
+ * Refused rather than guessed: labels the tool made up (a PagerDuty title as alertname) match
+ * nothing in Alertmanager; a label the log holds masked would match nothing; a silence on
+ * alertname alone would hush that alert everywhere.
+ */
+export function silenceMatchers(alert: Alert, incidentId: string): SilenceMatch {
+  const made = alert.source === 'pagerduty' || alert.source === 'opsgenie';
+  if (made && alert.derived === undefined) throw new UserError(`the alert of incident ${incidentId} came from ${alert.source}; its labels may not be Alertmanager's`, { code: 'conflict', hint: 'silence it with amtool, or open the incident with --from-alertmanager' });
+  const derived = new Set(alert.derived ?? []);
   const firing = alert.members?.filter((m) => m.status !== 'resolved') ?? [];
   const labels = firing.length > 1 ? commonLabels(firing) : alert.labels;
-  return Object.entries(labels).filter(([, v]) => v !== '').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => ({ name, value, isRegex: false, isEqual: true }));
+  const differ = firing.length > 1 ? [...new Set(firing.flatMap((m) => Object.keys(m.labels)))].filter((k) => !(k in labels)).sort() : [];
+  const kept = Object.entries(labels).filter(([k, v]) => v !== '' && !derived.has(k));
+  if (!kept.some(([k]) => k === 'alertname')) throw new UserError(`the alert of incident ${incidentId} has no alertname label ${alert.source === 'alertmanager' || alert.source === 'alertmanager-api' || alert.source === 'grafana' ? '' : `from ${alert.source} `}to match`, { code: 'conflict', hint: 'silence it with amtool, naming the labels yourself' });
+  const masked = kept.filter(([, v]) => v.includes('[REDACTED:')).map(([k]) => k);
+  if (masked.length) throw new UserError(`label${masked.length > 1 ? 's' : ''} ${masked.join(', ')} of incident ${incidentId}'s alert ${masked.length > 1 ? 'are' : 'is'} masked in the log; a silence on ${masked.length > 1 ? 'them' : 'it'} would match nothing`, { code: 'conflict', hint: 'silence it with amtool, naming the labels yourself' });
+  if (kept.length === 1) throw new UserError(`the firing alerts of incident ${incidentId} share only alertname=${JSON.stringify(labels.alertname)}: a silence would hush it everywhere`, { code: 'conflict', hint: 'silence the ones you mean with amtool' });
+  const matchers = kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => ({ name, value, isRegex: false, isEqual: true }));
+  return { matchers, differ };
 }
 
 export function shownMatchers(ms: readonly Matcher[]): string {
@@ -32,14 +54,35 @@ export interface SilencePlan {
   lines: string[];
 }
 
+/**
+ * Where a silence goes: the flag; else the Alertmanager the alert came from (with the
+ * credentials of a configured URL for that same server, if there is one); else
+ * ALERTMANAGER_URL or the config's alertmanager.url.
+ */
+export function silenceUrl(flag: string | undefined, origin: string | undefined, configured: readonly (string | undefined)[]): string | undefined {
+  if (flag) return flag;
+  const known = configured.filter((c): c is string => !!c);
+  if (origin) {
+    for (const c of known) {
+      try {
+        if (alertmanagerTarget(c).url === origin) return c;
+      } catch {
+        // a configured URL that does not parse is reported when it is used
+      }
+    }
+    return origin;
+  }
+  return known[0];
+}
+
 /** The silence that would be created, for the operator to read before it is. */
 export function planSilence(alert: Alert | undefined, incidentId: string, o: { url: string | undefined; duration: string | undefined; comment?: string; creator: string; now: Date }): SilencePlan {
   if (!alert) throw new UserError(`incident ${incidentId} has no alert to silence`, { code: 'conflict', hint: 'silence by hand with amtool; oncall silences the alert an incident was opened from' });
   if (!o.url) throw new UserError('no Alertmanager URL', { code: 'usage', hint: 'give one with --alertmanager URL, or set ALERTMANAGER_URL or alertmanager.url in the config' });
   const ms = silenceDurationMs(o.duration);
   const target = alertmanagerTarget(o.url);
-  const matchers = silenceMatchers(alert);
-  if (matchers.length === 0) throw new UserError(`the alert of incident ${incidentId} has no labels to match`, { code: 'conflict' });
+  const { matchers, differ } = silenceMatchers(alert, incidentId);
+  const firing = alert.members?.filter((m) => m.status !== 'resolved').length ?? 1;
   const spec: SilenceSpec = {
     matchers,
     startsAt: o.now.toISOString(),
@@ -47,7 +90,11 @@ export function planSilence(alert: Alert | undefined, incidentId: string, o: { u
     createdBy: o.creator,
     comment: `${(o.comment ?? '').trim() || 'silenced while the incident is handled'} (oncall incident ${incidentId})`,
   };
-  return { url: o.url, spec, lines: [`Alertmanager: ${target.url}`, `matchers: ${shownMatchers(matchers)}`, `from ${spec.startsAt} for ${o.duration} (until ${spec.endsAt})`, `created by: ${spec.createdBy}`, `comment: ${spec.comment}`] };
+  const lines = [`Alertmanager: ${target.url}`, `matchers: ${shownMatchers(matchers)}`];
+  // Broader than any one alert: it also hushes alerts with these labels that start later.
+  if (differ.length) lines.push(`note: the ${firing} firing alerts differ in ${differ.join(', ')}; this silence matches every ${alert.name} alert with the labels above, including new ones`);
+  lines.push(`from ${spec.startsAt} for ${o.duration} (until ${spec.endsAt})`, `created by: ${spec.createdBy}`, `comment: ${spec.comment}`);
+  return { url: o.url, spec, lines };
 }
 
 /** Creates the planned silence and records it (the id in the log, the incident id in the silence's comment). */

@@ -15,6 +15,11 @@ export interface Alert {
   count: number;
   /** The sender's id for this alert: Alertmanager fingerprint, PagerDuty incident id, Opsgenie alias. */
   externalId?: string;
+  /**
+   * Labels the tool filled in (alertname from a PagerDuty title, Opsgenie's team): useful to
+   * match runbooks, never sent to Alertmanager as a silence's matchers.
+   */
+  derived?: string[];
   /** The Alertmanager it came from (its base URL, no credentials), where a silence would go. */
   origin?: string;
   /**

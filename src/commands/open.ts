@@ -114,12 +114,12 @@ export async function selectRunbook(ctx: Context, opts: OpenOptions, demo = fals
   const known = new Set((entry.runbook.parameters ?? []).map((p) => p.name));
   for (const k of Object.keys(explicit)) if (!known.has(k)) throw new UserError(`runbook ${entry.runbook.id} has no parameter "${k}"`, { code: 'usage', hint: known.size ? `its parameters: ${[...known].join(', ')}` : 'it takes no parameters' });
   const r = resolveParams(entry.runbook, alert?.labels ?? {}, explicit);
-  const { redact } = await import('../redact/index.js');
+  const { redact, redactDeep } = await import('../redact/index.js');
   const defs = entry.runbook.parameters ?? [];
   for (const x of r.rejected) {
     const shown = defs.find((p) => p.name === x.name)?.secret ? '(secret)' : JSON.stringify(redact(x.value));
     if (x.source === '--param') throw new UserError(`--param ${x.name}=${shown} does not match the parameter's pattern ${x.pattern}`, { code: 'invalidInput', hint: 'pass a value that matches it' });
-    notes.push(`parameter ${x.name}: ${x.source} value ${shown} does not match ${x.pattern}; not used`);
+    notes.push(`parameter ${x.name} not set: the value of ${x.source}, ${shown}, does not match ${x.pattern}`);
   }
   if (r.missing.length) notes.push(`parameters without a value yet: ${r.missing.join(', ')} (asked for before a step needs them)`);
   // Values kept by this process only, never recorded: secret parameters, and values the
@@ -131,16 +131,16 @@ export async function selectRunbook(ctx: Context, opts: OpenOptions, demo = fals
     if (def?.secret) secrets[k] = v;
     else {
       params[k] = v;
-      if (redact(v) !== v) secrets[k] = v;
+      if (redactDeep({ [k]: v })[k] !== v) secrets[k] = v;
     }
   }
-  // A secret parameter filled from an alert label: the label's value never reaches the log.
+  // A secret parameter filled from an alert label: the label's value never reaches the log,
+  // whether it was used or rejected by the parameter's pattern.
   if (alert) {
-    for (const def of defs) {
-      const v = r.values[def.name];
-      if (!def.secret || v === undefined || v.length < 4) continue;
-      const { mapStrings } = await import('../util/map-strings.js');
-      alert = mapStrings(alert, (x) => x.split(v).join(`[REDACTED:secret parameter ${def.name}]`));
+    const { mapStrings } = await import('../util/map-strings.js');
+    for (const def of defs.filter((d) => d.secret)) {
+      const values = [r.values[def.name], ...r.rejected.filter((x) => x.name === def.name).map((x) => x.value)];
+      for (const v of values) if (v !== undefined && v.length >= 4) alert = mapStrings(alert, (x) => x.split(v).join(`[REDACTED:secret parameter ${def.name}]`));
     }
   }
   return { ...(alert ? { alert } : {}), runbook: { entry, params, matchedBy }, secrets, notes };

@@ -14,17 +14,12 @@ export interface SilenceOptions {
   json?: boolean;
 }
 
-/** Where silences go: the flag, else ALERTMANAGER_URL, else the config, else the Alertmanager the alert came from. */
-export async function silenceUrl(ctx: Context, flag: string | undefined, origin: string | undefined): Promise<string | undefined> {
-  return flag || ctx.env.ALERTMANAGER_URL || (await ctx.config()).alertmanager?.url || origin;
-}
-
 export async function silence(ctx: Context, opts: SilenceOptions): Promise<void> {
   const [client, silences, { redact }] = await Promise.all([import('../alerts/alertmanager-client.js'), import('../alerts/silences.js'), import('../redact/index.js')]);
   const t = openTarget(ctx, opts.incident);
   try {
     const actor = await operator(ctx, opts.operator);
-    const url = await silenceUrl(ctx, opts.alertmanager, t.state.alert?.origin);
+    const url = silences.silenceUrl(opts.alertmanager, t.state.alert?.origin, [ctx.env.ALERTMANAGER_URL, (await ctx.config()).alertmanager?.url]);
     if (opts.expire) {
       const active = t.state.silences.filter((x) => x.expired === undefined);
       if (active.length === 0) throw new UserError(`incident ${t.id} has no silence it created that is not expired yet`, { code: 'notFound', hint: 'silences created elsewhere: `amtool silence expire ID`' });
@@ -34,8 +29,8 @@ export async function silence(ctx: Context, opts: SilenceOptions): Promise<void>
       }
       const done: { id: string; seq: number }[] = [];
       for (const x of active) {
-        // Expired where it was created; a flag or ALERTMANAGER_URL may carry the credentials for it.
-        const at = client.alertmanagerTarget(opts.alertmanager || ctx.env.ALERTMANAGER_URL || x.url);
+        // Expired where it was created (a configured URL for that server lends its credentials).
+        const at = client.alertmanagerTarget(silences.silenceUrl(opts.alertmanager, x.url, [ctx.env.ALERTMANAGER_URL, (await ctx.config()).alertmanager?.url])!);
         await client.expireSilence(at, x.id);
         done.push({ id: x.id, seq: t.store.append({ type: 'silence.expired', actor, data: { silence_id: x.id, url: at.url } }).seq });
       }

@@ -70,8 +70,8 @@ export async function start(ctx: Context, opts: StartOptions): Promise<void> {
     const { hypothesisSettings } = await settingsLoading;
     const h = hypothesisSettings(ctx.env, config, {});
     if (!h.host.loopback) ctx.stderr.write(`warning: OLLAMA_HOST ${h.host.url} is not on this machine: h would send incident data to it\n`);
-    const alertmanagerUrl = ctx.env.ALERTMANAGER_URL || config.alertmanager?.url;
-    state = await screens.runIncidentScreen({ ...tty, store, path: logPath(ctx.home, id), id, actor, cwd: ctx.cwd, defaultTimeoutMs, color: !ctx.env.NO_COLOR, secrets, ...(alertmanagerUrl ? { alertmanagerUrl } : {}), hypotheses: { host: h.host, model: h.model, deadlines: h.deadlines, youFirst: h.youFirst, ...(h.numCtx ? { numCtx: h.numCtx } : {}) } });
+    const alertmanagerUrls = [ctx.env.ALERTMANAGER_URL, config.alertmanager?.url].filter((u): u is string => !!u);
+    state = await screens.runIncidentScreen({ ...tty, store, path: logPath(ctx.home, id), id, actor, cwd: ctx.cwd, defaultTimeoutMs, color: !ctx.env.NO_COLOR, secrets, alertmanagerUrls, hypotheses: { host: h.host, model: h.model, deadlines: h.deadlines, youFirst: h.youFirst, ...(h.numCtx ? { numCtx: h.numCtx } : {}) } });
   } finally {
     store.close();
   }

@@ -5,25 +5,44 @@
  * Their spans are merged and each replaced once by [REDACTED:<rule>], so a secret one set
  * finds in part is still masked whole when the other finds it all.
  */
-import { mapStrings } from '../util/map-strings.js';
-import { ruleSpans, RULES_MAYBE } from './rules.js';
+import { isSecretKey, isSecretValue, ruleSpans, RULES_MAYBE } from './rules.js';
 import { secretlintSpans, SECRETLINT_MAYBE, type Span } from './secretlint.js';
 
 /** Every secret span in `text`, merged where they overlap or touch. */
 export function secretSpans(text: string): Span[] {
   if (text.length === 0 || (!RULES_MAYBE.test(text) && !SECRETLINT_MAYBE.test(text))) return [];
   // Ours first: where both find the same span, its name is ours (stable across secretlint upgrades).
-  // Text already masked is never masked again (redaction is idempotent): spans touching a mask are dropped.
-  const masks = [...text.matchAll(/\[REDACTED:[^\]\n]{1,80}\]/g)].map((m) => [m.index!, m.index! + m[0].length] as const);
-  const clear = (s: Span) => !masks.some(([a, b]) => s.start < b && s.end > a);
-  const all = [...ruleSpans(text), ...secretlintSpans(text)].filter((s) => s.end > s.start && clear(s)).sort((a, b) => a.start - b.start || b.end - a.end);
+  const all = [...ruleSpans(text), ...secretlintSpans(text)].filter((s) => s.end > s.start).sort((a, b) => a.start - b.start || b.end - a.end);
   const merged: Span[] = [];
   for (const s of all) {
     const last = merged[merged.length - 1];
     if (last && s.start <= last.end) last.end = Math.max(last.end, s.end);
     else merged.push({ ...s });
   }
-  return merged;
+  return outsideMasks(text, merged);
+}
+
+const MASK = /\[REDACTED:[^\]\n]{1,80}\]/g;
+
+/**
+ * Text already masked is never masked again, so redaction is idempotent. A span that covers a
+ * mask keeps its parts on either side (a secret around a mask is still masked), when they hold
+ * a letter or digit.
+ */
+function outsideMasks(text: string, spans: Span[]): Span[] {
+  if (!text.includes('[REDACTED:')) return spans;
+  const masks = [...text.matchAll(MASK)].map((m) => [m.index!, m.index! + m[0].length] as const);
+  const out: Span[] = [];
+  for (const s of spans) {
+    let from = s.start;
+    for (const [a, b] of masks) {
+      if (b <= from || a >= s.end) continue;
+      if (a > from) out.push({ start: from, end: a, kind: s.kind });
+      from = Math.max(from, b);
+    }
+    if (from < s.end) out.push({ start: from, end: s.end, kind: s.kind });
+  }
+  return out.filter((s) => /[\p{L}\p{N}]/u.test(text.slice(s.start, s.end)));
 }
 
 /** Redacts secrets in one piece of text. */
@@ -39,12 +58,35 @@ export function redact(text: string): string {
   return out + text.slice(last);
 }
 
-/** Redacts every string inside a JSON-like value. */
-export function redactDeep<T>(value: T): T {
-  return mapStrings(value, redact);
+/** A value under a secret-sounding key: masked whole. */
+function keyed(key: string, v: string): string {
+  return isSecretKey(key) && isSecretValue(v) && !v.startsWith('[REDACTED:') ? '[REDACTED:secret-assignment]' : redact(v);
 }
 
-/** Redacts every string inside a value the caller owns and built fresh, in place (no copy of a large document). */
+/**
+ * Redacts every string inside a JSON-like value (a copy). Values under secret-sounding keys
+ * (labels, annotations, parameters) are masked whole, and so is `value` beside a secret-sounding
+ * `name` ({name: DB_PASSWORD, value: ...}, as in Kubernetes env lists).
+ */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v)) as T;
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    const named = typeof o.name === 'string' && isSecretKey(o.name);
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(o)) {
+      const v = o[k];
+      const copy = typeof v === 'string' ? keyed(named && k === 'value' ? o.name as string : k, v) : redactDeep(v);
+      // A key like __proto__ stays a plain property, never a prototype.
+      Object.defineProperty(out, k, { value: copy, enumerable: true, writable: true, configurable: true });
+    }
+    return out as T;
+  }
+  return value;
+}
+
+/** The same as redactDeep, in place, for a value the caller owns and built fresh (no copy of a large document). */
 export function redactInPlace(value: unknown): void {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -54,9 +96,10 @@ export function redactInPlace(value: unknown): void {
     }
   } else if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
+    const named = typeof o.name === 'string' && isSecretKey(o.name);
     for (const k of Object.keys(o)) {
       const v = o[k];
-      if (typeof v === 'string') o[k] = redact(v);
+      if (typeof v === 'string') o[k] = keyed(named && k === 'value' ? o.name as string : k, v);
       else if (v && typeof v === 'object') redactInPlace(v);
     }
   }

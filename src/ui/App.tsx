@@ -10,7 +10,7 @@ import { eventDetails } from '../incident/format.js';
 import type { LogFollower } from '../incident/follow.js';
 import { judgeTarget } from '../incident/replay.js';
 import type { IncidentStore } from '../incident/store.js';
-import { redact } from '../redact/index.js';
+import { redact, redactDeep } from '../redact/index.js';
 import { matchKnownCauses } from '../runbook/known-causes.js';
 import { shellQuote } from '../runbook/render.js';
 import { executeStep, executeTyped, type StepProgress } from '../runner/execute.js';
@@ -43,7 +43,8 @@ export interface AppProps {
   /** Where and how to ask for hypotheses (h). */
   hypotheses?: Pick<HypothesizeInput, 'host' | 'model' | 'deadlines' | 'numCtx'> & { youFirst: boolean };
   /** Where S creates silences (ALERTMANAGER_URL or the config); else the Alertmanager the alert came from. */
-  alertmanagerUrl?: string;
+  /** ALERTMANAGER_URL and the config's alertmanager.url: where silences go when the alert has no origin, and credentials for it when it has. */
+  alertmanagerUrls?: string[];
   onExit?: () => void;
 }
 
@@ -63,7 +64,14 @@ function confirmLines(c: ReturnType<typeof prepareStep> & { ok: true }): string[
   ];
 }
 
-export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, pollMs = 250, secrets: givenSecrets, hypotheses: hypoSettings, alertmanagerUrl, onExit }: AppProps) {
+/** A parameter's value in a message: never a secret one, others redacted and cut short. */
+function shownValue(param: { name: string; secret?: boolean }, value: string): string {
+  if (param.secret) return '(secret value)';
+  const v = redactDeep({ [param.name]: value })[param.name]!;
+  return JSON.stringify(v.length > 60 ? `${v.slice(0, 59)}…` : v);
+}
+
+export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, pollMs = 250, secrets: givenSecrets, hypotheses: hypoSettings, alertmanagerUrls, onExit }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [incident, setIncident] = useState(follower.state);
@@ -194,8 +202,8 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
             const m = p.missing[0]!;
             const note = p.masked.includes(m.name) ? 'its recorded value is masked as a secret: type it again' : m.description;
             dispatch({ type: 'ask-param', name: m.name, stepId: effect.stepId, pattern: m.pattern, secret: !!m.secret || p.masked.includes(m.name), ...(note ? { description: note } : {}) });
-          } else if (p.reason === 'bad-param') dispatch({ type: 'message', text: `parameter ${p.param.name}=${JSON.stringify(p.value)} does not match ${p.param.pattern}; nothing was run`, tone: 'error' });
-          else if (p.reason === 'leading-dash') dispatch({ type: 'message', text: `parameter ${p.param.name}=${JSON.stringify(p.value)} starts with "-" and would be read as an option; nothing was run`, tone: 'error' });
+          } else if (p.reason === 'bad-param') dispatch({ type: 'message', text: `parameter ${p.param.name}=${shownValue(p.param, p.value)} does not match ${p.param.pattern}; nothing was run`, tone: 'error' });
+          else if (p.reason === 'leading-dash') dispatch({ type: 'message', text: `parameter ${p.param.name}=${shownValue(p.param, p.value)} starts with "-" and would be read as an option; nothing was run`, tone: 'error' });
           else dispatch({ type: 'message', text: `cannot run: ${p.reason}`, tone: 'error' });
           return;
         }
@@ -335,7 +343,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
           try {
             // Loaded on first use: the Alertmanager client stays off the first paint.
             const silences = await import('../alerts/silences.js');
-            const plan = silences.planSilence(follower.state.alert, follower.state.id, { url: alertmanagerUrl ?? follower.state.alert?.origin, duration, creator: actor.name, now: new Date() });
+            const plan = silences.planSilence(follower.state.alert, follower.state.id, { url: silences.silenceUrl(undefined, follower.state.alert?.origin, alertmanagerUrls ?? []), duration, creator: actor.name, now: new Date() });
             if (effect.kind === 'plan-silence') {
               dispatch({ type: 'confirm', confirm: { title: 'Create this silence in Alertmanager?', lines: plan.lines.map((l) => redact(l)), onYes: { kind: 'silence', duration } } });
               return;
@@ -364,7 +372,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         exit();
         return;
     }
-  }, [actor, consume, cwd, defaultTimeoutMs, exit, follower, onExit, record, store, refresh, hypoSettings, showFull, causes, ui.hypo, ui.mode, ui.message, detailInput, selectedStep, hideModel, alertmanagerUrl]);
+  }, [actor, consume, cwd, defaultTimeoutMs, exit, follower, onExit, record, store, refresh, hypoSettings, showFull, causes, ui.hypo, ui.mode, ui.message, detailInput, selectedStep, hideModel, alertmanagerUrls]);
 
   const performRef = useRef(perform);
   performRef.current = perform;

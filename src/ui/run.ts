@@ -34,7 +34,7 @@ export interface ScreenOptions extends Tty {
   color: boolean;
   secrets?: Record<string, string>;
   hypotheses?: AppProps['hypotheses'];
-  alertmanagerUrl?: string;
+  alertmanagerUrls?: string[];
 }
 
 /** Runs the incident screen until the operator quits; returns the final state. */
@@ -44,7 +44,7 @@ export async function runIncidentScreen(o: ScreenOptions): Promise<IncidentState
   // paste on, so pasted text is told apart from keys typed fast.
   o.stdout.write('\u001b[?1049h\u001b[H\u001b[?2004h');
   try {
-    const app = render(createElement(App, { store: o.store, follower, actor: o.actor, cwd: o.cwd, defaultTimeoutMs: o.defaultTimeoutMs, color: o.color, ...(o.secrets ? { secrets: o.secrets } : {}), ...(o.hypotheses ? { hypotheses: o.hypotheses } : {}), ...(o.alertmanagerUrl ? { alertmanagerUrl: o.alertmanagerUrl } : {}) }), { exitOnCtrlC: false, stdout: o.stdout, stdin: o.stdin, patchConsole: false });
+    const app = render(createElement(App, { store: o.store, follower, actor: o.actor, cwd: o.cwd, defaultTimeoutMs: o.defaultTimeoutMs, color: o.color, ...(o.secrets ? { secrets: o.secrets } : {}), ...(o.hypotheses ? { hypotheses: o.hypotheses } : {}), ...(o.alertmanagerUrls ? { alertmanagerUrls: o.alertmanagerUrls } : {}) }), { exitOnCtrlC: false, stdout: o.stdout, stdin: o.stdin, patchConsole: false });
     // The first frame is out: load the process runner now, so the first command starts at once.
     setTimeout(preloadExec, 0);
     await app.waitUntilExit();

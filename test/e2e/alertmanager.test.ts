@@ -63,6 +63,8 @@ describe('oncall silence', () => {
     expect(shown.exitCode).toBe(2);
     expect(shown.stdout).toContain('matchers: alertname="KubePodCrashLooping", namespace="payments", severity="critical"');
     expect(shown.stdout).toMatch(/for 2h \(until /);
+    // api-1 and api-2 both fire: the silence leaves pod out, and says what that means.
+    expect(shown.stdout).toContain('note: the 2 firing alerts differ in pod; this silence matches every KubePodCrashLooping alert with the labels above, including new ones');
     expect(await am.silences()).toEqual([]);
     const made = await oncall(['silence', '--incident', id, '--for', '2h', '--comment', 'rolling back', '--yes', '--json'], env);
     expect(made.exitCode).toBe(0);
@@ -112,6 +114,50 @@ describe('oncall silence', () => {
       expect(bad.stderr).not.toMatch(/\u001b|\u0007/);
     } finally {
       fake.close();
+    }
+  });
+});
+
+describe('an Alertmanager that misbehaves', () => {
+  const serve = async (handler: Parameters<typeof createServer>[1]) => {
+    const server = createServer(handler);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  };
+  const failure = async (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as Error);
+
+  it('a body that never ends is cut off by the same deadline as the request', async () => {
+    const { firingAlerts } = await import('../../src/alerts/alertmanager-client.js');
+    const { server, url } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[');
+      // ...and nothing more: the body never ends.
+    });
+    try {
+      const err = await failure(firingAlerts({ url, headers: {}, timeoutMs: 300 }, []));
+      expect(err?.message).toBe(`Alertmanager at ${url} did not answer within 0.3 s`);
+      expect((err as { exitCode?: number } | undefined)?.exitCode).toBe(16);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('an answer over 4 MiB is refused, not buffered', async () => {
+    const { firingAlerts } = await import('../../src/alerts/alertmanager-client.js');
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    const { server, url } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[');
+      for (let i = 0; i < 6; i++) res.write(chunk);
+      res.end(']');
+    });
+    try {
+      const err = await failure(firingAlerts({ url, headers: {} }, []));
+      expect(err?.message).toBe(`Alertmanager at ${url} sent an answer larger than 4 MiB`);
+    } finally {
+      server.closeAllConnections();
+      server.close();
     }
   });
 });

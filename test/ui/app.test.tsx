@@ -150,6 +150,16 @@ describe('incident screen', () => {
     expect(set?.data).toEqual({ name: 'target', value: 'web-1' });
   });
 
+  it('a recorded value that fails the pattern is refused by name, the value shown cut short', async () => {
+    const s = await setup(undefined, { target: `Web-${'x'.repeat(200)}` });
+    await s.see('Disk usage');
+    await s.press('jjj');
+    await s.press('r');
+    await s.see('does not match');
+    expect(s.frame()).toMatch(/parameter target="Web-x{55}…" does not match/);
+    expect(s.types()).not.toContain('step.started');
+  });
+
   it('Ctrl-C cancels a running command (the app keeps running) and the cancel is recorded', async () => {
     const s = await setup();
     await s.see('Disk usage');

@@ -126,3 +126,80 @@ describe('more payload shapes, told apart by their fields', () => {
     expect(err?.hint).toMatch(/accepted: an Alertmanager webhook \(version "4"\), Alertmanager API v2 alerts .* Grafana alerting webhook .* PagerDuty v3 .* Opsgenie alert webhook/);
   });
 });
+
+describe('what the second review of alerts found', async () => {
+  const { planSilence, silenceUrl } = await import('../../src/alerts/silences.js');
+  const { alertmanagerTarget } = await import('../../src/alerts/alertmanager-client.js');
+  const plan = (alert: Parameters<typeof planSilence>[0]) => planSilence(alert, 'INC', { url: 'http://am:9093', duration: '2h', creator: 'alice', now: new Date('2026-11-29T10:00:00Z') });
+  const errorOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      return e as Error & { code?: string };
+    }
+    throw new Error('did not throw');
+  };
+
+  it('a "__proto__" label is refused by name, never turned into a prototype', () => {
+    const text = '{"labels":{"alertname":"A","__proto__":{"polluted":"yes"}},"startsAt":"2026-11-29T10:00:00Z"}';
+    const err = errorOf(() => parseAlertText(text, 'x.json'));
+    expect(err).toBeInstanceOf(AlertPayloadError);
+    expect(err.message).toBe('x.json: field labels.__proto__: "__proto__" is not a usable name for a label or field');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('Opsgenie details that are numbers or booleans become strings', () => {
+    const o = JSON.parse(read('opsgenie-create.json')) as { alert: { details: Record<string, unknown> } };
+    o.alert.details.replicas = 3;
+    o.alert.details.paging = true;
+    const a = parseAlertText(JSON.stringify(o), 'og');
+    expect(a.labels).toMatchObject({ replicas: '3', paging: 'true' });
+  });
+
+  it('labels the tool made up (PagerDuty title, Opsgenie team) never become silence matchers', () => {
+    const pd = parseAlertText(read('pd-triggered.json'), 'pd');
+    expect(pd.derived).toContain('service');
+    const og = parseAlertText(read('opsgenie-create.json'), 'og');
+    expect(og.derived).toEqual(expect.arrayContaining(['team', 'entity']));
+    const p = plan(og);
+    expect(p.spec.matchers.map((m) => m.name)).not.toContain('team');
+    expect(p.spec.matchers.map((m) => m.name)).toContain('alertname');
+    // An old log's PagerDuty alert, without the list: refused, not guessed.
+    const old = { ...pd };
+    delete old.derived;
+    expect(errorOf(() => plan(old)).message).toMatch(/came from pagerduty; its labels may not be Alertmanager's/);
+  });
+
+  it('refuses a silence without alertname, on alertname alone, or on a label the log holds masked', () => {
+    const base = parseAlertText(read('am-single-alert.json'), 'am');
+    const { alertname: _n, ...noName } = base.labels;
+    expect(errorOf(() => plan({ ...base, labels: noName })).message).toMatch(/has no alertname label to match/);
+    expect(errorOf(() => plan({ ...base, labels: { alertname: 'A' } })).message).toMatch(/share only alertname="A": a silence would hush it everywhere/);
+    expect(errorOf(() => plan({ ...base, labels: { ...base.labels, db_password: '[REDACTED:secret-assignment]' } })).message).toMatch(/label db_password of incident INC's alert is masked in the log/);
+  });
+
+  it('a group whose alerts differ says the silence is broader than any one of them', () => {
+    const a = parseAlertText(read('am-crashloop-group.json'), 'am');
+    // The fixture's first member has resolved: while it fires too, the two differ in pod.
+    const p = plan({ ...a, members: a.members!.map((m) => ({ ...m, status: 'firing' as const })) });
+    expect(p.spec.matchers.map((m) => m.name)).toEqual(['alertname', 'container', 'namespace', 'severity']);
+    expect(plan(a).lines.some((l) => l.startsWith('note:'))).toBe(false);
+    const note = p.lines.find((l) => l.startsWith('note:'));
+    expect(note).toMatch(/^note: the \d+ firing alerts differ in .*pod.*; this silence matches every KubePodCrashLooping alert with the labels above, including new ones$/);
+  });
+
+  it('silences go back where the alert came from, with the credentials of a configured URL for that server', () => {
+    expect(silenceUrl('http://flag:9093', 'http://origin:9093', ['http://env:9093'])).toBe('http://flag:9093');
+    expect(silenceUrl(undefined, 'http://origin:9093', ['http://env:9093'])).toBe('http://origin:9093');
+    expect(silenceUrl(undefined, 'http://origin:9093', ['http://u:pw@origin:9093/'])).toBe('http://u:pw@origin:9093/');
+    expect(silenceUrl(undefined, undefined, [undefined, 'http://config:9093'])).toBe('http://config:9093');
+    expect(silenceUrl(undefined, undefined, [])).toBeUndefined();
+  });
+
+  it('a stray % in the URL\'s password is one clean line', () => {
+    const err = errorOf(() => alertmanagerTarget('http://bob:50%off@am:9093'));
+    expect(err.message).toBe('the credentials in the Alertmanager URL are not valid percent-encoding');
+    expect(err.message).not.toContain('50%off');
+    expect(alertmanagerTarget('http://bob:50%25off@am:9093').headers.authorization).toBe(`Basic ${Buffer.from('bob:50%off').toString('base64')}`);
+  });
+});
