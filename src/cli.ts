@@ -41,6 +41,7 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
     .option('--operator <name>', 'your name in the log (default: ONCALL_OPERATOR, config, OS user)')
     .option('--param <name=value>', 'set a runbook parameter (repeatable)', collect)
     .option('--demo', 'open a demo incident with the shipped demo runbook (harmless local commands)')
+    .option('--allow-remote', 'let h send incident data to an OLLAMA_HOST that is not on this machine')
     .action(async (opts) => (await import('./commands/start.js')).start(await ctx(), opts));
 
   program.command('open')
@@ -136,6 +137,7 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
     .option('--timeout <seconds>', 'deadline for the whole answer (default 120)')
     .option('--you-first', 'record your own hypothesis before the model\'s is shown')
     .option('--mine <text>', 'your hypothesis for --you-first ("none" if you have none)')
+    .option('--allow-remote', 'send incident data to an OLLAMA_HOST that is not on this machine')
     .option('--operator <name>', 'your name in the log')
     .option('--json', 'machine-readable output')
     .action(async (opts) => (await import('./commands/hypothesize.js')).hypothesize(await ctx(), opts));

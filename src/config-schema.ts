@@ -15,5 +15,6 @@ export const configSchema = z.strictObject({
     timeout: z.union([z.number().int().positive(), z.string().regex(new RegExp(DURATION_PATTERN))]).optional().describe('deadline for the whole answer (default 120s)'),
     first_token_timeout: z.union([z.number().int().positive(), z.string().regex(new RegExp(DURATION_PATTERN))]).optional().describe('deadline for the first token, model load included (default 90s)'),
     num_ctx: z.number().int().min(1024).max(1_048_576).optional().describe('context window to ask for (default 8192, capped by the model)'),
+    allow_remote: z.boolean().optional().describe('send incident data to an OLLAMA_HOST that is not on this machine (default false; --allow-remote for one run)'),
   }).optional(),
 });

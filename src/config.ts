@@ -1,14 +1,14 @@
 /** The optional config file (YAML). Strict like runbooks: a typo is an error, not a silent default. */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ValidationError, UserError } from './errors.js';
 import { configPath, type Env } from './util/paths.js';
+import { readSmallFile } from './util/safe-fs.js';
 
 export interface Config {
   runbooks?: string[];
   operator?: string;
   default_timeout?: number | string;
-  hypotheses?: { model?: string; you_first?: boolean; timeout?: number | string; first_token_timeout?: number | string; num_ctx?: number };
+  hypotheses?: { model?: string; you_first?: boolean; timeout?: number | string; first_token_timeout?: number | string; num_ctx?: number; allow_remote?: boolean };
   alertmanager?: { url: string };
   file?: string;
 }
@@ -18,8 +18,9 @@ export async function loadConfig(env: Env = process.env): Promise<Config> {
   const file = configPath(env);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readSmallFile(file, { what: 'the config', maxBytes: 64 * 1024, follow: true });
   } catch (err) {
+    if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if ((code === 'ENOENT' || code === 'ENOTDIR') && !env.ONCALL_CONFIG) return {};
     throw new UserError(`cannot read config ${file}: ${code ?? (err as Error).message}`, { code: code === 'ENOENT' ? 'notFound' : 'invalidInput', hint: 'fix ONCALL_CONFIG or create the file' });

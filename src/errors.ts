@@ -33,6 +33,8 @@ export const ExitCode = {
   noHypotheses: 15,
   /** Alertmanager could not be reached, refused access, or answered with an error. */
   alertmanagerError: 16,
+  /** The data home, a log or the runbook cache is unsafe to use: a symlink, not a regular file, writable by others, or on a pseudo file system. */
+  unsafe: 17,
   /** Interrupted by Ctrl-C. */
   interrupted: 130,
 } as const;

@@ -1,4 +1,8 @@
-import { ExitError } from '../errors.js';
+import { closeSync } from 'node:fs';
+import { ExitError, UserError, type ExitCodeName } from '../errors.js';
+import { listIncidentIds } from '../incident/incidents.js';
+import { logPath } from '../incident/store.js';
+import { openLog, UnsafePathError } from '../util/safe-fs.js';
 import { OllamaClient, OllamaFault } from '../hypotheses/client.js';
 import { ensureHome } from '../incident/store.js';
 import { print, printJson, type Context } from './context.js';
@@ -15,6 +19,8 @@ interface Check {
   ok: boolean;
   detail: string;
   fix?: string;
+  /** The exit code when this check fails first (default: by name). */
+  code?: ExitCodeName;
 }
 
 /** `oncall doctor`: what works, what does not, and the fix for each problem. */
@@ -24,13 +30,29 @@ export async function doctor(ctx: Context, opts: DoctorOptions): Promise<void> {
     ensureHome(ctx.home);
     checks.push({ name: 'data home', ok: true, detail: ctx.home });
   } catch (err) {
-    checks.push({ name: 'data home', ok: false, detail: (err as Error).message, fix: 'set ONCALL_HOME to a writable folder on a local disk' });
+    checks.push({ name: 'data home', ok: false, detail: (err as Error).message, fix: (err instanceof UserError && err.hint) || 'set ONCALL_HOME to a writable folder on a local disk', ...(err instanceof UnsafePathError ? { code: 'unsafe' as const } : {}) });
+  }
+  // Each incident's folder and log: a symlink, FIFO or loose mode is named with its fix.
+  if (checks[0]!.ok) {
+    const bad: { id: string; err: UserError }[] = [];
+    const ids = listIncidentIds(ctx.home);
+    for (const id of ids) {
+      try {
+        closeSync(openLog(logPath(ctx.home, id), false));
+      } catch (err) {
+        if (err instanceof UserError) bad.push({ id, err });
+        else throw err;
+      }
+    }
+    checks.push(bad.length
+      ? { name: 'incidents', ok: false, detail: `${bad.length} of ${ids.length} cannot be used safely; first: ${bad[0]!.err.message}`, ...(bad[0]!.err.hint ? { fix: bad[0]!.err.hint } : {}) }
+      : { name: 'incidents', ok: true, detail: `${ids.length} log${ids.length === 1 ? '' : 's'}, each a private regular file` });
   }
   const cat = await catalogFor(ctx);
   checks.push({ name: 'runbooks', ok: cat.invalid.length === 0, detail: `${cat.entries.length} valid, ${cat.invalid.length} invalid`, ...(cat.invalid.length ? { fix: 'run `oncall runbooks validate`' } : {}) });
   const s = await hypothesisSettings(ctx, { ...(opts.model ? { model: opts.model } : {}) });
   if (!s.host.loopback) ctx.stderr.write(`warning: OLLAMA_HOST ${s.host.url} is not on this machine: incident data would leave it\n`);
-  checks.push({ name: 'ollama host', ok: true, detail: `${s.host.url}${s.host.loopback ? '' : ' (NOT local)'}` });
+  checks.push({ name: 'ollama host', ok: true, detail: `${s.host.url}${s.host.loopback ? '' : s.allowRemote ? ' (NOT local; allowed by hypotheses.allow_remote)' : ' (NOT local: hypotheses send nothing there without --allow-remote or hypotheses.allow_remote)'}` });
   try {
     const info = await new OllamaClient(s.host, s.deadlines).probe(s.model);
     checks.push({ name: 'ollama', ok: true, detail: `version ${info.serverVersion}` });
@@ -44,7 +66,7 @@ export async function doctor(ctx: Context, opts: DoctorOptions): Promise<void> {
   }
   if (opts.json) printJson(ctx, { ok: checks.every((c) => c.ok), checks });
   else for (const c of checks) print(ctx, `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(12)} ${c.detail}${c.fix ? `\n      fix: ${c.fix}` : ''}`);
-  const CODES = { 'data home': 'logWrite', runbooks: 'invalidInput', ollama: 'ollamaUnavailable', model: 'modelMissing' } as const;
+  const CODES = { 'data home': 'logWrite', incidents: 'unsafe', runbooks: 'invalidInput', ollama: 'ollamaUnavailable', model: 'modelMissing' } as const;
   const failed = checks.find((c) => !c.ok);
-  if (failed) throw new ExitError(CODES[failed.name as keyof typeof CODES] ?? 'usage');
+  if (failed) throw new ExitError(failed.code ?? CODES[failed.name as keyof typeof CODES] ?? 'usage');
 }

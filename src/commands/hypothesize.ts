@@ -18,13 +18,14 @@ export interface HypothesizeOptions {
   mine?: string;
   operator?: string;
   json?: boolean;
+  allowRemote?: boolean;
 }
 
 const EXIT: Record<Status, ExitCodeName | 'ok'> = { ok: 'ok', empty: 'noHypotheses', unavailable: 'ollamaUnavailable', model_missing: 'modelMissing', timeout: 'ollamaTimeout', malformed: 'answerMalformed', error: 'ollamaError', refused: 'usage' };
 const SPIN = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
 
 /** Settings shared by the command and the screen. */
-export async function hypothesisSettings(ctx: Context, flags: { model?: string; timeout?: string }) {
+export async function hypothesisSettings(ctx: Context, flags: { model?: string; timeout?: string; allowRemote?: boolean }) {
   return settingsFrom(ctx.env, await ctx.config(), flags);
 }
 
@@ -73,7 +74,7 @@ export async function hypothesize(ctx: Context, opts: HypothesizeOptions): Promi
     const spin = ctx.stderr.isTTY && !opts.json;
     let frame = 0;
     try {
-      const gen = request({ store: t.store, state: t.state, events: t.read.events, actor, host: settings.host, model: settings.model, deadlines: settings.deadlines, signal: ac.signal, ...(settings.numCtx ? { numCtx: settings.numCtx } : {}) });
+      const gen = request({ store: t.store, state: t.state, events: t.read.events, actor, host: settings.host, model: settings.model, deadlines: settings.deadlines, allowRemote: settings.allowRemote, signal: ac.signal, ...(settings.numCtx ? { numCtx: settings.numCtx } : {}) });
       for (;;) {
         const step = await gen.next();
         if (step.done) {

@@ -7,7 +7,7 @@ import { executeStep } from '../runner/execute.js';
 import { DEFAULT_TIMEOUT_MS, prepareStep } from '../runner/prepare.js';
 import { operator, print, printJson, type Context } from './context.js';
 import { parseParamFlags } from './open.js';
-import { fullMatch } from '../runbook/rules.js';
+import { fullMatch } from '../runbook/pattern.js';
 import { openTarget, type Target } from './incident-store.js';
 
 export interface StepOptions {
@@ -52,7 +52,7 @@ export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & 
         throw new UserError(`step ${stepId} was not run: it uses parameter${p.missing.length > 1 ? 's' : ''} ${p.missing.map((m) => m.name).join(', ')}, which ${p.missing.length > 1 ? 'have' : 'has'} no value${why ? ` (${why})` : ''}`, { code: 'usage', hint: `add ${p.missing.map((m) => `--param ${m.name}=VALUE`).join(' ')}` });
       }
       const shownValue = p.reason === 'bad-param' || p.reason === 'leading-dash' ? (p.param.secret ? '(secret)' : JSON.stringify(p.value)) : '';
-      if (p.reason === 'bad-param') throw new UserError(`parameter ${p.param.name}=${shownValue} does not match ${p.param.pattern}`, { code: 'invalidInput' });
+      if (p.reason === 'bad-param') throw new UserError(`parameter ${p.param.name}=${shownValue} ${p.why ?? `does not match ${p.param.pattern}`}`, { code: 'invalidInput' });
       if (p.reason === 'leading-dash') throw new UserError(`parameter ${p.param.name}=${shownValue} starts with "-" and would be read as an option`, { code: 'invalidInput' });
       throw new UserError(`step ${stepId} has no command`, { code: 'usage', hint: 'mark a manual step with `oncall step done STEP`' });
     }

@@ -3,14 +3,21 @@
  * own (undici's 5-minute defaults are never relied on) and every stream aborted when done.
  * It returns text; it has no way to run, write or fetch anything else.
  */
+import { sanitize } from '../util/sanitize.js';
 import { Ollama, type AbortableAsyncIterator, type ChatResponse } from 'ollama';
 import type { OllamaHost } from './host.js';
 
 export type FaultKind = 'unavailable' | 'model_missing' | 'timeout' | 'error';
 
+/**
+ * What went wrong, in one clean line: the server's words (an HTTP error body, a mid-stream
+ * "error") arrive here, so escapes, C0/C1 controls and bidi characters are stripped and the
+ * text is cut to 300 characters before anything prints, records or shows it.
+ */
 export class OllamaFault extends Error {
   constructor(readonly kind: FaultKind, message: string) {
-    super(message);
+    const line = sanitize(message).replace(/\s+/g, ' ').trim();
+    super(line.length > 300 ? `${line.slice(0, 299)}…` : line);
     this.name = 'OllamaFault';
   }
 }
@@ -46,12 +53,35 @@ function guardedFetch(extra: () => AbortSignal | undefined): typeof fetch {
     const ours = extra();
     const signal = ours && init?.signal ? AbortSignal.any([init.signal, ours]) : (ours ?? init?.signal ?? undefined);
     const res = await fetch(input, { ...init, ...(signal ? { signal } : {}) });
-    if (!res.ok && !(res.headers.get('content-type') ?? '').includes('json')) {
-      const text = (await res.text()).trim();
-      return new Response(JSON.stringify({ error: text || `HTTP ${res.status}` }), { status: res.status, headers: { 'content-type': 'application/json' } });
+    if (!res.ok) {
+      // An error body is read by us, at most 64 KiB of it, and handed on as {"error": text}.
+      const text = (await readCapped(res, 64 * 1024)).trim();
+      let error = text;
+      try {
+        const j = JSON.parse(text) as { error?: unknown };
+        if (typeof j.error === 'string') error = j.error;
+      } catch {
+        // not JSON: the text itself
+      }
+      return new Response(JSON.stringify({ error: error || `HTTP ${res.status}` }), { status: res.status, headers: { 'content-type': 'application/json' } });
     }
     return res;
   };
+}
+
+async function readCapped(res: Response, max: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < max) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+  }
+  await reader.cancel().catch(() => undefined);
+  return Buffer.concat(chunks).toString('utf8', 0, Math.min(size, max));
 }
 
 function classify(err: unknown, phase: string, timedOut: boolean): OllamaFault {

@@ -65,6 +65,8 @@ export interface HypothesizeInput {
   model: string;
   numCtx?: number;
   deadlines: Deadlines;
+  /** Without it, an Ollama that is not on this machine is never sent anything. */
+  allowRemote?: boolean;
   signal?: AbortSignal;
 }
 
@@ -111,6 +113,11 @@ export async function* hypothesize(i: HypothesizeInput): AsyncGenerator<Progress
   const record = (outcome: Status, detail: string, extra: Record<string, unknown> = {}): number =>
     i.store.append({ type: 'hypothesis.requested', actor: i.actor, data: { model: i.model, host_loopback: i.host.loopback, outcome, detail, wall_ms: since(), ...extra } }).seq;
 
+  if (!i.host.loopback && !i.allowRemote) {
+    // Checked before any request: not even the version probe goes out.
+    const detail = `OLLAMA_HOST ${i.host.url} is not on this machine, and incident data would leave it; nothing was sent (add --allow-remote, or set hypotheses.allow_remote: true in the config)`;
+    return { ...base, status: 'refused', detail, requestSeq: record('refused', detail) };
+  }
   yield { type: 'phase', text: `asking ${i.host.url} for ${i.model}`, elapsedMs: since() };
   let info;
   try {

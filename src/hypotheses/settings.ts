@@ -14,9 +14,11 @@ export interface HypothesisSettings {
   deadlines: Deadlines;
   numCtx?: number;
   youFirst: boolean;
+  /** Whether incident data may go to an Ollama that is not on this machine (--allow-remote, hypotheses.allow_remote). */
+  allowRemote: boolean;
 }
 
-export function hypothesisSettings(env: Env, config: Config, flags: { model?: string; timeout?: string }): HypothesisSettings {
+export function hypothesisSettings(env: Env, config: Config, flags: { model?: string; timeout?: string; allowRemote?: boolean }): HypothesisSettings {
   const h = config.hypotheses ?? {};
   let totalMs = h.timeout !== undefined ? durationMs(h.timeout) : 120_000;
   if (flags.timeout !== undefined) {
@@ -32,5 +34,6 @@ export function hypothesisSettings(env: Env, config: Config, flags: { model?: st
     deadlines: { connectMs: 3000, firstTokenMs: firstMs, totalMs },
     ...(h.num_ctx ? { numCtx: h.num_ctx } : {}),
     youFirst: !!h.you_first,
+    allowRemote: !!flags.allowRemote || !!h.allow_remote,
   };
 }

@@ -109,6 +109,9 @@ export interface StoredEvent<T extends EventType = EventType> {
 
 export const GENESIS = '0'.repeat(64);
 
+/** Records above this size are refused: callers cap command output well below it. */
+export const MAX_RECORD_BYTES = 256 * 1024;
+
 /** A pid that can name a process group of ours: 0, 1 and negatives would name others (`kill -- -1`). */
 export function isGroupPid(pid: unknown): pid is number {
   return Number.isInteger(pid) && (pid as number) > 1;

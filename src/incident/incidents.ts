@@ -1,6 +1,7 @@
 /** Incidents on disk: ids, listing, finding, loading. */
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, readdirSync, readSync } from 'node:fs';
+import { checkHome, openLog } from '../util/safe-fs.js';
 import { LogWriteError, UserError } from '../errors.js';
 import { readLogFile, type LogRead } from './reader.js';
 import { cmp } from '../util/cmp.js';
@@ -20,6 +21,7 @@ export function newIncidentId(now: Date): string {
 
 /** Newest first: by the time in the id, then by when the first event was written (ids share a minute). */
 export function listIncidentIds(home: string): string[] {
+  checkHome(home);
   let names: string[];
   try {
     names = readdirSync(incidentsDir(home)).filter((n) => INCIDENT_ID.test(n));
@@ -36,7 +38,7 @@ export function listIncidentIds(home: string): string[] {
 function openedTs(path: string): string {
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
+    fd = openLog(path, false);
     const buf = Buffer.alloc(4096);
     const n = readSync(fd, buf, 0, buf.length, 0);
     return /"ts":"([^"]+)"/.exec(buf.toString('utf8', 0, n))?.[1] ?? '';
@@ -79,9 +81,21 @@ export function resolveIncident(home: string, wanted: string | undefined, opts: 
     throw new UserError(`no incident "${wanted}"`, { code: 'notFound', hint: 'list them with `oncall incidents`' });
   }
   if (opts.anyStatus && ids[0]) return { id: ids[0] };
+  // One unreadable or unsafe incident does not block the others: it is skipped here and
+  // named when nothing else is found (asked for by id, it gives its own error).
+  let skipped: UserError | undefined;
   for (const id of ids) {
-    const loaded = loadIncident(home, id);
+    let loaded: LoadedIncident;
+    try {
+      loaded = loadIncident(home, id);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      skipped ??= err;
+      continue;
+    }
     if (loaded.state.status !== 'resolved') return { id, loaded };
   }
+  // Nothing else to act on: what kept the skipped one out is the useful error.
+  if (skipped) throw skipped;
   throw new UserError(opts.anyStatus ? 'no incidents yet' : 'no open incident', { code: 'notFound', hint: 'open one with `oncall open`, or name one with --incident ID' });
 }

@@ -1,9 +1,10 @@
 /** Opening an incident: the folder, the log, and its first events. Shared by `open` and `start`. */
 import type { Alert } from '../alerts/types.js';
 import type { RunbookEntry } from '../runbook/catalog.js';
-import type { Actor, EventDataMap } from './events.js';
+import { UserError } from '../errors.js';
+import type { Actor, EventDataMap, NewEvent } from './events.js';
 import { newIncidentId } from './incidents.js';
-import { createIncidentLog, IncidentStore, type Clock } from './store.js';
+import { createIncidentLog, IncidentStore, MAX_RECORD_BYTES, recordBytes, type AppendOptions, type Clock } from './store.js';
 
 export interface OpenIncidentInput {
   home: string;
@@ -21,21 +22,24 @@ export interface OpenedIncident {
   store: IncidentStore;
 }
 
+/** Opens an incident with its first events; if any of them could not be recorded whole, no incident is created at all. */
 export function openIncident(i: OpenIncidentInput): OpenedIncident {
-  const id = newIncidentId(i.clock.now());
-  const path = createIncidentLog(i.home, id);
-  const store = new IncidentStore(path, i.clock);
   const rb = i.runbook?.entry.runbook;
   const title = i.title?.trim() || i.alert?.annotations.summary || i.alert?.name || rb?.title || 'Untitled incident';
   const severity = i.alert?.severity ?? rb?.severity ?? 'warning';
-  store.append({ type: 'incident.opened', actor: i.actor, data: { title, severity, via: i.via } });
-  if (i.alert) store.append({ type: 'alert.attached', actor: { kind: 'system', name: i.alert.source }, data: { alert: i.alert } });
+  const first: [NewEvent, AppendOptions, string][] = [[{ type: 'incident.opened', actor: i.actor, data: { title, severity, via: i.via } }, {}, 'the title']];
+  if (i.alert) first.push([{ type: 'alert.attached', actor: { kind: 'system', name: i.alert.source }, data: { alert: i.alert } }, {}, 'the alert']);
   if (i.runbook) {
     const { entry, params, matchedBy } = i.runbook;
-    store.append(
-      { type: 'runbook.selected', actor: matchedBy === 'flag' || matchedBy === 'list' ? i.actor : { kind: 'system', name: 'oncall' }, data: { runbook: entry.runbook, file: entry.file, sha256: entry.sha256, params, matched_by: matchedBy } },
-      { trustedRunbook: true },
-    );
+    first.push([{ type: 'runbook.selected', actor: matchedBy === 'flag' || matchedBy === 'list' ? i.actor : { kind: 'system', name: 'oncall' }, data: { runbook: entry.runbook, file: entry.file, sha256: entry.sha256, params, matched_by: matchedBy } }, { trustedRunbook: true }, `runbook ${entry.runbook.id}`]);
   }
+  for (const [event, opts, what] of first) {
+    const bytes = recordBytes(event, opts);
+    if (bytes > MAX_RECORD_BYTES) throw new UserError(`${what} would take ${bytes} bytes in the log, over the ${MAX_RECORD_BYTES / 1024} KiB a record may hold; no incident was opened`, { code: 'invalidInput', hint: what === 'the alert' ? 'pass one alert or a smaller group (amtool alert query with filters)' : 'shorten it' });
+  }
+  const id = newIncidentId(i.clock.now());
+  const path = createIncidentLog(i.home, id);
+  const store = new IncidentStore(path, i.clock);
+  for (const [event, opts] of first) store.append(event, opts);
   return { id, path, store };
 }

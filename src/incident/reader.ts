@@ -3,7 +3,8 @@
  * skipped, never a reason to stop: records after them are still read.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readFileSync, readSync } from 'node:fs';
+import { openLog } from '../util/safe-fs.js';
 import { UserError } from '../errors.js';
 import { GENESIS, type StoredEvent } from './events.js';
 import { hashEvent } from './hash.js';
@@ -15,14 +16,47 @@ export interface BadLine {
   offset: number;
   bytes: number;
   reason: string;
+  /** How many whole records come before it in the file. */
+  after: number;
 }
 
 export interface LogRead {
+  /**
+   * The records every view uses: the chain, each record the next seq after the one before and
+   * chaining to its hash. A record that does not (out of order, repeated, a seq like 2.5 or
+   * 1e400) is damage, shown by no view and reported by `log verify`; the writer continues
+   * the chain from its last record, exactly as this reads it.
+   */
   events: StoredEvent[];
+  /** Every whole record, in file order: what `log verify` checks. */
+  records: StoredEvent[];
   /** Lines that are not whole JSON records (torn writes, garbage). */
   torn: BadLine[];
   /** sha256 of the file's bytes, when asked for (the export's anchor). */
   sha256?: string;
+}
+
+/** The chain so far: the seq and hash the next record must follow. */
+export interface ChainTail {
+  seq: number;
+  hash: string;
+}
+
+/** Whether `r` is the next record of the chain. */
+export function continuesChain(tail: ChainTail, r: StoredEvent): boolean {
+  return r.seq === tail.seq + 1 && r.prev === tail.hash;
+}
+
+/** The records that form the chain (see LogRead.events). */
+export function chainOf(records: readonly StoredEvent[], from: ChainTail = { seq: 0, hash: GENESIS }): { events: StoredEvent[]; tail: ChainTail } {
+  const events: StoredEvent[] = [];
+  let tail = from;
+  for (const r of records) {
+    if (!continuesChain(tail, r)) continue;
+    events.push(r);
+    tail = { seq: r.seq, hash: r.hash };
+  }
+  return { events, tail };
 }
 
 // Past this size a log is read in chunks (below, one read and one JSON.parse is fastest).
@@ -31,11 +65,10 @@ const WHOLE_READ_MAX = 8 * 1024 * 1024;
 export function readLogFile(path: string, opts: { sha256?: boolean; chunkBytes?: number } = {}): LogRead {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openLog(path, false);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`no incident log at ${path}`, { code: 'notFound' });
-    throw new UserError(`cannot read ${path}: ${code ?? (err as Error).message}`, { code: 'logWrite' });
+    if (err instanceof UserError) throw err;
+    throw new UserError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { code: 'logWrite' });
   }
   try {
     // Hashed from the same bytes that are parsed: no window for a change between two reads.
@@ -49,7 +82,7 @@ export function readLogFile(path: string, opts: { sha256?: boolean; chunkBytes?:
       read = parseLogChunks(fd, opts.chunkBytes ?? 1024 * 1024, hash);
     }
     if (hash) read.sha256 = hash.digest('hex');
-    return read;
+    return { ...read, events: chainOf(read.records).events };
   } catch (err) {
     if (err instanceof UserError) throw err;
     throw new UserError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { code: 'logWrite' });
@@ -79,7 +112,7 @@ export function parseLog(buf: Buffer): LogRead {
   // one per line (first paint). Past 8 MiB the joined copy costs more memory than it saves
   // time. Any torn or odd line sends us down the line-by-line path below.
   const fast = buf.length <= WHOLE_READ_MAX ? parseWhole(buf) : undefined;
-  if (fast) return { events: fast, torn: [] };
+  if (fast) return { events: fast, records: fast, torn: [] };
   const lines = new LineReader();
   lines.push(buf);
   return lines.end();
@@ -106,9 +139,10 @@ class LineReader {
     if (start < piece.length) this.parts.push(Buffer.from(piece.subarray(start)));
   }
 
+  /** `events` and `records` are both every whole record here; readLogFile keeps the chain in `events`. */
   end(): LogRead {
     this.endLine(Buffer.alloc(0));
-    return { events: this.events, torn: this.torn };
+    return { events: this.events, records: this.events, torn: this.torn };
   }
 
   private endLine(tail: Buffer): void {
@@ -117,7 +151,7 @@ class LineReader {
     this.line++;
     if (bytes.length > 0) {
       const rec = parseRecord(bytes.toString('utf8'));
-      if (typeof rec === 'string') this.torn.push({ line: this.line, offset: this.lineStart, bytes: bytes.length, reason: rec });
+      if (typeof rec === 'string') this.torn.push({ line: this.line, offset: this.lineStart, bytes: bytes.length, reason: rec, after: this.events.length });
       else this.events.push(rec);
     }
     this.lineStart += bytes.length + 1;
@@ -180,6 +214,16 @@ export function checkRecord(v: unknown): StoredEvent | string {
 export type VerifyResult =
   | { ok: true; head: string; count: number }
   | { ok: false; seq: number; line?: number; reason: string; head: string; count: number };
+
+/** Whether a record's hash matches its content. */
+export function hashMatches(e: StoredEvent): boolean {
+  const { hash, ...body } = e;
+  try {
+    return hashEvent(body) === hash;
+  } catch {
+    return false;
+  }
+}
 
 /** Checks seq continuity and the hash chain. Names the first bad seq. */
 export function verifyEvents(events: readonly StoredEvent[]): VerifyResult {

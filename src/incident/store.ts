@@ -13,13 +13,13 @@ import { LogWriteError, UserError } from '../errors.js';
 import { redactDeep } from '../redact/index.js';
 import { sanitize } from '../util/sanitize.js';
 import { mapStrings } from '../util/map-strings.js';
-import { GENESIS, STATUSES, type Actor, type EventType, type NewEvent, type Status, type StoredEvent } from './events.js';
+import { GENESIS, MAX_RECORD_BYTES, STATUSES, type Actor, type EventType, type NewEvent, type Status, type StoredEvent } from './events.js';
 import { hashEvent } from './hash.js';
-import { checkRecord } from './reader.js';
+import { checkRecord, continuesChain } from './reader.js';
 import { lockFd, unlockFd } from './lock.js';
+import { checkHome, openLog } from '../util/safe-fs.js';
 
-/** Records above this size are refused: callers cap command output well below it. */
-export const MAX_RECORD_BYTES = 256 * 1024;
+export { MAX_RECORD_BYTES };
 const NFS_SUPER_MAGIC = 0x6969;
 
 /** The file-system calls the store makes; injectable so fault tests can simulate power loss. */
@@ -55,8 +55,9 @@ export function logPath(home: string, incidentId: string): string {
   return join(incidentsDir(home), incidentId, 'log.jsonl');
 }
 
-/** Creates the data home (0700) and refuses file systems where appends are not safe. */
+/** Creates the data home (0700) and refuses file systems where appends are not safe, and homes others can write. */
 export function ensureHome(home: string): void {
+  checkHome(home);
   try {
     nodeFs.mkdirSync(incidentsDir(home), { recursive: true, mode: 0o700 });
   } catch (err) {
@@ -69,6 +70,7 @@ export function ensureHome(home: string): void {
     type = undefined;
   }
   if (type === NFS_SUPER_MAGIC) throw new LogWriteError(`the data home ${home} is on NFS, where concurrent appends can be lost`, 'set ONCALL_HOME to a local disk');
+  checkHome(home);
 }
 
 function fsyncDir(dir: string): void {
@@ -115,6 +117,15 @@ export interface AppendOptions {
   trustedRunbook?: boolean;
 }
 
+/**
+ * How many bytes an event would take as a record (cleaned and redacted, with seq, id, time and
+ * hashes at their longest), so a caller can refuse what would not fit before writing anything.
+ */
+export function recordBytes<T extends EventType>(event: NewEvent<T>, opts: AppendOptions = {}): number {
+  const body = { seq: Number.MAX_SAFE_INTEGER, id: randomUUID(), ts: new Date(0).toISOString(), actor: event.actor, type: event.type, data: redactData(event.data, opts), prev: 'f'.repeat(64), hash: 'f'.repeat(64) };
+  return Buffer.byteLength(`\n${JSON.stringify(body)}\n`);
+}
+
 /** An open incident log. Keep one per process and incident; appends are synchronous and durable. */
 export class IncidentStore {
   readonly path: string;
@@ -125,8 +136,9 @@ export class IncidentStore {
   constructor(path: string, private readonly clock: Clock = systemClock, private readonly fs: StoreFs = realFs) {
     this.path = path;
     try {
-      this.fd = fs.openSync(path, 'a+');
+      this.fd = fs === realFs ? openLog(path, true) : fs.openSync(path, 'a+');
     } catch (err) {
+      if (err instanceof UserError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new UserError(`no incident log at ${path}`, { code: 'notFound' });
       throw new LogWriteError(`cannot open ${path}: ${code ?? (err as Error).message}`);
@@ -241,11 +253,12 @@ function lastRecord(line: string, tail: Tail): Tail {
     // a torn line: never acknowledged, so the chain continues from the record before it
     return tail;
   }
-  let t = tail;
-  if (typeof r.seq === 'number' && typeof r.hash === 'string' && r.seq > tail.seq) t = { ...t, seq: r.seq, hash: r.hash };
-  // The status follows replay exactly: every whole record, in file order.
+  // Only the chain's next record moves the tail, exactly as readers choose the records they
+  // show (see LogRead.events): a stray one (seq 50 after 12, 2.5, 1e400, a repeat) is damage,
+  // skipped, and the next append continues from the last record of the chain.
   const rec = checkRecord(r);
-  return typeof rec === 'string' ? t : { ...t, status: statusAfter(rec, t.status) };
+  if (typeof rec === 'string' || !continuesChain(tail, rec)) return tail;
+  return { ...tail, seq: rec.seq, hash: rec.hash, status: statusAfter(rec, tail.status) };
 }
 
 function next(tail: Tail, r: StoredEvent, offset: number): Tail {

@@ -5,9 +5,10 @@
  * turns it off.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { checkFolder, readSmallFile, UnsafePathError } from '../util/safe-fs.js';
 import type { Problem } from '../errors.js';
 import type { Env } from '../util/paths.js';
 import type { Runbook } from './schema.js';
@@ -23,7 +24,7 @@ export class RunbookCache {
   private entries: Record<string, CachedResult> = {};
   private used = new Set<string>();
   private dirty = false;
-  private readonly file: string | undefined;
+  private file: string | undefined;
 
   constructor(env: Env) {
     const disabled = !BUILD || env.ONCALL_NO_CACHE === '1';
@@ -31,10 +32,13 @@ export class RunbookCache {
     this.file = disabled ? undefined : join(base, 'oncall', 'runbooks.json');
     if (!this.file) return;
     try {
-      const data = JSON.parse(readFileSync(this.file, 'utf8')) as { build?: string; entries?: Record<string, CachedResult> };
+      checkFolder(dirname(this.file), 'the runbook cache folder');
+      const data = JSON.parse(readSmallFile(this.file, { what: 'the runbook cache', maxBytes: 64 * 1024 * 1024, follow: false })) as { build?: string; entries?: Record<string, CachedResult> };
       if (data.build === BUILD && data.entries && typeof data.entries === 'object') this.entries = data.entries;
-    } catch {
-      // no cache yet, or unreadable: start empty
+    } catch (err) {
+      // A cache others could have written is never trusted, nor rewritten: validate every file instead.
+      if (err instanceof UnsafePathError) this.file = undefined;
+      // otherwise: no cache yet, or unreadable: start empty
     }
   }
 

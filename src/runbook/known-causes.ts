@@ -1,5 +1,6 @@
 /** Deterministic matching of a runbook's known causes against what the log recorded. Pure. */
 import type { IncidentState } from '../incident/replay.js';
+import { findIn } from './pattern.js';
 import type { KnownCause } from './schema.js';
 
 export interface Evidence {
@@ -46,9 +47,8 @@ export function matchKnownCauses(state: IncidentState): CauseMatch[] {
           holds = false;
           break;
         }
-        const re = new RegExp(sig.output_matches, 'm');
         const text = `${cmd.stdout.text}${cmd.stderr.text ? `\n${cmd.stderr.text}` : ''}`;
-        const m = re.exec(text);
+        const m = findIn(sig.output_matches, text);
         if (!m) {
           holds = false;
           break;

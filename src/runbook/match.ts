@@ -2,6 +2,7 @@
 import { cmp } from '../util/cmp.js';
 import type { Alert } from '../alerts/types.js';
 import type { RunbookEntry } from './catalog.js';
+import { fullMatch } from './pattern.js';
 import type { Matcher } from './schema.js';
 
 export type MatchResult =
@@ -18,7 +19,7 @@ export function matcherScore(m: Matcher, labels: Readonly<Record<string, string>
   }
   for (const [k, re] of Object.entries(m.regex ?? {})) {
     const v = labels[k];
-    if (v === undefined || !new RegExp(`^(?:${re})$`).test(v)) return -1;
+    if (v === undefined || !fullMatch(re, v)) return -1;
     score++;
   }
   return score;

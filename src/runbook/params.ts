@@ -1,6 +1,6 @@
 /** Filling a runbook's parameters from alert labels, defaults and explicit values. Pure. */
 import type { Runbook } from './schema.js';
-import { fullMatch } from './rules.js';
+import { fullMatch } from './pattern.js';
 
 export interface ParamResolution {
   values: Record<string, string>;

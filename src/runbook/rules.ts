@@ -1,21 +1,41 @@
 /** Cross-field rules that JSON Schema cannot state. Pure; returns every violation. */
+import { MAX_RECORD_BYTES } from '../incident/events.js';
+import { fullMatch, patternProblem } from './pattern.js';
 import type { Runbook } from './schema.js';
 import { DOCUMENTED_ENV, SHELL_SET, scanShell, type ShellScan } from './shell-vars.js';
 import { durationMs, envNameFor, isReservedEnv, MAX_TIMEOUT_MS, placeholdersIn } from './template.js';
 
 import type { RuleViolation } from '../util/strict-yaml.js';
 
-function compiles(re: string): string | null {
-  try {
-    new RegExp(re);
-    return null;
-  } catch (err) {
-    return (err as Error).message.replace(/^Invalid regular expression: /, '');
-  }
+const compiles = patternProblem;
+
+/**
+ * What a command may hold. Linux takes at most 128 KiB per argument (MAX_ARG_STRLEN), and a
+ * shell script is one argument of sh -c, with the parameter preamble before it.
+ */
+export const MAX_ARG_BYTES = 120 * 1024;
+const MAX_ARGV_BYTES = 1024 * 1024;
+
+/** What makes a command impossible to exec: a NUL (the kernel would cut the argument there), an argument or argv too large. */
+function commandProblems(command: string | string[], path: (string | number)[]): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const args = typeof command === 'string' ? [command] : command;
+  args.forEach((a, j) => {
+    const at = typeof command === 'string' ? path : [...path, j];
+    if (a.includes('\0')) out.push({ path: at, message: 'holds a NUL character, which no command line can carry', hint: 'remove it' });
+    const bytes = Buffer.byteLength(a);
+    if (bytes > MAX_ARG_BYTES) out.push({ path: at, message: `is ${bytes} bytes; one argument can be at most ${MAX_ARG_BYTES / 1024} KiB`, hint: 'move the script into a file the step runs' });
+  });
+  const total = args.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0);
+  if (total > MAX_ARGV_BYTES) out.push({ path, message: `the command is ${total} bytes; at most ${MAX_ARGV_BYTES / 1024} KiB can be passed`, hint: 'move it into a script file' });
+  return out;
 }
 
 export function checkRunbookRules(rb: Runbook): RuleViolation[] {
   const out: RuleViolation[] = [];
+  // The runbook is recorded whole when an incident follows it: it must fit one record.
+  const bytes = Buffer.byteLength(JSON.stringify(rb));
+  if (bytes > MAX_RECORD_BYTES - 16 * 1024) out.push({ path: [], message: `the runbook is ${bytes} bytes as JSON; at most ${(MAX_RECORD_BYTES - 16 * 1024) / 1024} KiB can be recorded with an incident`, hint: 'split it into several runbooks' });
   const stepIds = new Map<string, number>();
   rb.steps.forEach((s, i) => {
     if (stepIds.has(s.id)) out.push({ path: ['steps', i, 'id'], message: `duplicate step id "${s.id}" (first used by steps.${stepIds.get(s.id)})`, hint: 'give each step a unique id' });
@@ -28,7 +48,7 @@ export function checkRunbookRules(rb: Runbook): RuleViolation[] {
     const env = envNameFor(p.name);
     if (isReservedEnv(env)) out.push({ path: ['parameters', i, 'name'], message: `parameter "${p.name}" would be the shell variable ${env}, which the shell itself reads or programs need from the environment`, hint: 'rename it, e.g. target_path' });
     const bad = compiles(p.pattern);
-    if (bad) out.push({ path: ['parameters', i, 'pattern'], message: `pattern does not compile: ${bad}`, hint: 'write a JavaScript regular expression, e.g. ^[a-z0-9-]+$' });
+    if (bad) out.push({ path: ['parameters', i, 'pattern'], message: `pattern ${JSON.stringify(p.pattern)} cannot be used: ${bad}`, hint: 'write a regular expression without lookaround or backreferences, e.g. ^[a-z0-9-]+$ (runbook patterns run on RE2, in linear time)' });
     else if (p.default !== undefined && !fullMatch(p.pattern, p.default)) out.push({ path: ['parameters', i, 'default'], message: `default ${JSON.stringify(p.default)} does not match the parameter's pattern ${p.pattern}`, hint: 'fix the default or the pattern' });
   });
 
@@ -42,6 +62,7 @@ export function checkRunbookRules(rb: Runbook): RuleViolation[] {
       const ms = durationMs(s.timeout);
       if (ms < 1 || ms > MAX_TIMEOUT_MS) out.push({ path: ['steps', i, 'timeout'], message: `timeout ${JSON.stringify(s.timeout)} is ${ms < 1 ? 'zero' : 'longer than 24 days'}`, hint: 'e.g. timeout: 30s' });
     }
+    if (s.command !== undefined) out.push(...commandProblems(s.command, ['steps', i, 'command']));
     if (s.kind === 'manual' && s.command !== undefined) out.push({ path: ['steps', i], key: 'command', message: 'a manual step is ticked off by hand and cannot have a command', hint: 'put the text in instructions, or make the step kind: check' });
     if (typeof s.command === 'string' && s.shell !== true) out.push({ path: ['steps', i, 'command'], message: 'a command given as a string needs shell: true', hint: 'write it as an argv list, e.g. [df, -h], or add shell: true' });
     if (Array.isArray(s.command) && s.shell === true) out.push({ path: ['steps', i], key: 'shell', message: 'shell: true needs the command as one string', hint: 'write command: "df -h | sort" or drop shell: true' });
@@ -72,7 +93,7 @@ export function checkRunbookRules(rb: Runbook): RuleViolation[] {
     for (const key of ['output_matches', 'output_not_matches'] as const) {
       const re = s.expect?.[key];
       const bad = re === undefined ? null : compiles(re);
-      if (bad) out.push({ path: ['steps', i, 'expect', key], message: `regular expression does not compile: ${bad}` });
+      if (bad) out.push({ path: ['steps', i, 'expect', key], message: `pattern ${JSON.stringify(re)} cannot be used: ${bad}`, hint: 'runbook patterns run on RE2, in linear time: rewrite it without lookaround or backreferences' });
     }
   });
 
@@ -80,7 +101,7 @@ export function checkRunbookRules(rb: Runbook): RuleViolation[] {
     if (!m.labels && !m.regex) out.push({ path: ['match', i], message: 'an empty matcher would match every alert', hint: 'add labels: {alertname: ...}' });
     for (const [label, re] of Object.entries(m.regex ?? {})) {
       const bad = compiles(re);
-      if (bad) out.push({ path: ['match', i, 'regex', label], message: `regular expression does not compile: ${bad}` });
+      if (bad) out.push({ path: ['match', i, 'regex', label], message: `pattern ${JSON.stringify(re)} cannot be used: ${bad}`, hint: 'runbook patterns run on RE2, in linear time: rewrite it without lookaround or backreferences' });
     }
   });
 
@@ -92,7 +113,7 @@ export function checkRunbookRules(rb: Runbook): RuleViolation[] {
       if (!stepIds.has(sig.step)) out.push({ path: ['known_causes', i, 'signals', j, 'step'], message: `signal refers to step "${sig.step}", which does not exist`, hint: `use one of: ${[...stepIds.keys()].join(', ')}` });
       if (sig.output_matches === undefined && sig.outcome === undefined) out.push({ path: ['known_causes', i, 'signals', j], message: 'a signal needs output_matches or outcome', hint: 'e.g. output_matches: "OOMKilled"' });
       const bad = sig.output_matches === undefined ? null : compiles(sig.output_matches);
-      if (bad) out.push({ path: ['known_causes', i, 'signals', j, 'output_matches'], message: `regular expression does not compile: ${bad}` });
+      if (bad) out.push({ path: ['known_causes', i, 'signals', j, 'output_matches'], message: `pattern ${JSON.stringify(sig.output_matches)} cannot be used: ${bad}`, hint: 'runbook patterns run on RE2, in linear time: rewrite it without lookaround or backreferences' });
     });
     for (const key of ['confirm', 'fix'] as const) {
       c[key]?.forEach((sid, j) => {
@@ -113,6 +134,4 @@ function unknownIn({ reads, assigns }: ShellScan, paramVars: readonly string[], 
   return reads.filter((r) => !known.has(r));
 }
 
-export function fullMatch(pattern: string, value: string): boolean {
-  return new RegExp(`^(?:${pattern})$`).test(value);
-}
+

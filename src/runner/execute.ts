@@ -5,6 +5,7 @@
  */
 import type { Actor, EventDataMap } from '../incident/events.js';
 import type { IncidentStore } from '../incident/store.js';
+import { matchesIn } from '../runbook/pattern.js';
 import type { Step } from '../runbook/schema.js';
 import { groupIdentity } from '../exec/group.js';
 import { runCommand, secretEnvValues, type ExecEvent, type RunResult } from '../exec/run.js';
@@ -38,9 +39,9 @@ export function judge(step: Step | undefined, r: RunResult, shell = false): Verd
   if (r.exitCode === null || !codes.includes(r.exitCode)) return { ok: false, reason: `exit code ${r.exitCode}${codes.length === 1 && codes[0] === 0 ? '' : ` (expected ${codes.join(' or ')})`}` };
   const text = `${r.stdout.text}\n${r.stderr.text}`;
   const must = step?.expect?.output_matches;
-  if (must && !new RegExp(must, 'm').test(text)) return { ok: false, reason: `output does not match /${must}/` };
+  if (must && !matchesIn(must, text)) return { ok: false, reason: `output does not match /${must}/` };
   const mustNot = step?.expect?.output_not_matches;
-  if (mustNot && new RegExp(mustNot, 'm').test(text)) return { ok: false, reason: `output matches /${mustNot}/` };
+  if (mustNot && matchesIn(mustNot, text)) return { ok: false, reason: `output matches /${mustNot}/` };
   return { ok: true };
 }
 

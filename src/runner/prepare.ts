@@ -1,6 +1,6 @@
 /** Turning a step into the exact command that would run, before anyone confirms it. Pure. */
 import type { IncidentState } from '../incident/replay.js';
-import { fullMatch } from '../runbook/rules.js';
+import { fullMatch } from '../runbook/pattern.js';
 import type { Parameter, Step } from '../runbook/schema.js';
 import { mentions, scanShell } from '../runbook/shell-vars.js';
 import { durationMs, envNameFor, fillArgv, placeholdersIn } from '../runbook/template.js';
@@ -31,7 +31,8 @@ export type Preparation =
   | { ok: false; reason: 'no-command' | 'unknown-step' | 'no-runbook' }
   /** `masked`: those whose only value is the log's redacted form (give it again). */
   | { ok: false; reason: 'missing-params'; missing: Parameter[]; masked: string[] }
-  | { ok: false; reason: 'bad-param' | 'leading-dash'; param: Parameter; value: string };
+  /** `why`: what is wrong when it is not the pattern (a NUL character, which no command line carries). */
+  | { ok: false; reason: 'bad-param' | 'leading-dash'; param: Parameter; value: string; why?: string };
 
 /**
  * Parameters this step uses: {{name}} in argv; in a shell string every expansion the lexer
@@ -75,7 +76,10 @@ export function prepareStep(state: IncidentState, stepId: string, opts: { cwd: s
   const missing = needed.filter((p) => values[p.name] === undefined || values[p.name] === '' || masked.includes(p.name));
   if (missing.length) return { ok: false, reason: 'missing-params', missing, masked };
   // Checked again here, right before use, whatever checked them before.
-  for (const p of needed) if (!fullMatch(p.pattern, values[p.name]!)) return { ok: false, reason: 'bad-param', param: p, value: values[p.name]! };
+  for (const p of needed) {
+    if (values[p.name]!.includes('\0')) return { ok: false, reason: 'bad-param', param: p, value: values[p.name]!, why: 'holds a NUL character, which no command line can carry' };
+    if (!fullMatch(p.pattern, values[p.name]!)) return { ok: false, reason: 'bad-param', param: p, value: values[p.name]! };
+  }
   const secrets = params.filter((p) => p.secret && values[p.name] !== undefined).map((p) => values[p.name]!);
   const timeoutMs = step.timeout !== undefined ? durationMs(step.timeout) : (opts.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS);
   if (Array.isArray(step.command)) {

@@ -8,6 +8,7 @@ import { groupState, processAlive, secondRunRefused } from '../exec/group.js';
 import { NO_HYPOTHESIS_NOTE, type Actor } from '../incident/events.js';
 import { eventDetails } from '../incident/format.js';
 import type { LogFollower } from '../incident/follow.js';
+import { hashMatches } from '../incident/reader.js';
 import { judgeTarget } from '../incident/replay.js';
 import type { IncidentStore } from '../incident/store.js';
 import { redact, redactDeep } from '../redact/index.js';
@@ -41,7 +42,7 @@ export interface AppProps {
   /** Secret parameter values given on the command line: kept in memory, never recorded. */
   secrets?: Record<string, string>;
   /** Where and how to ask for hypotheses (h). */
-  hypotheses?: Pick<HypothesizeInput, 'host' | 'model' | 'deadlines' | 'numCtx'> & { youFirst: boolean };
+  hypotheses?: Pick<HypothesizeInput, 'host' | 'model' | 'deadlines' | 'numCtx' | 'allowRemote'> & { youFirst: boolean };
   /** Where S creates silences (ALERTMANAGER_URL or the config); else the Alertmanager the alert came from. */
   /** ALERTMANAGER_URL and the config's alertmanager.url: where silences go when the alert has no origin, and credentials for it when it has. */
   alertmanagerUrls?: string[];
@@ -106,6 +107,26 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
       hypoAbort.current?.abort();
     };
   }, [refresh, pollMs, stdout]);
+
+  // Once the screen is up: a log that fails verification is said so, in the message line. The
+  // records read at start are checked in slices between frames (10,000 hashes take ~130 ms),
+  // so neither the first paint nor a keypress waits for it.
+  useEffect(() => {
+    const events = follower.events.slice();
+    let i = 0;
+    let timer: NodeJS.Timeout;
+    const say = (text: string) => dispatch({ type: 'message', text: `${text}; run \`oncall log verify\``, tone: 'error' });
+    const slice = () => {
+      for (const end = Math.min(i + 250, events.length); i < end; i++) {
+        if (!hashMatches(events[i]!)) return say(`log check failed: #${events[i]!.seq} was edited`);
+      }
+      if (i < events.length) timer = setTimeout(slice, 0);
+      else if (follower.stray) say(`log check failed: ${follower.stray} record(s) off the chain, not shown`);
+      else if (follower.torn.length) say(`${follower.torn.length} torn line(s) in the log skipped`);
+    };
+    timer = setTimeout(slice, 300);
+    return () => clearTimeout(timer);
+  }, [follower]);
 
   /** Appends through the store (fsynced) and only then updates the screen from the log. */
   const record = useCallback((fn: () => void, ok: string) => {
@@ -202,7 +223,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
             const m = p.missing[0]!;
             const note = p.masked.includes(m.name) ? 'its recorded value is masked as a secret: type it again' : m.description;
             dispatch({ type: 'ask-param', name: m.name, stepId: effect.stepId, pattern: m.pattern, secret: !!m.secret || p.masked.includes(m.name), ...(note ? { description: note } : {}) });
-          } else if (p.reason === 'bad-param') dispatch({ type: 'message', text: `parameter ${p.param.name}=${shownValue(p.param, p.value)} does not match ${p.param.pattern}; nothing was run`, tone: 'error' });
+          } else if (p.reason === 'bad-param') dispatch({ type: 'message', text: `parameter ${p.param.name}=${shownValue(p.param, p.value)} ${p.why ?? `does not match ${p.param.pattern}`}; nothing was run`, tone: 'error' });
           else if (p.reason === 'leading-dash') dispatch({ type: 'message', text: `parameter ${p.param.name}=${shownValue(p.param, p.value)} starts with "-" and would be read as an option; nothing was run`, tone: 'error' });
           else dispatch({ type: 'message', text: `cannot run: ${p.reason}`, tone: 'error' });
           return;

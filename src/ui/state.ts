@@ -3,6 +3,7 @@
  * its one pure reducer. Everything about the incident itself comes from the replayed log, never
  * from here. Side effects are requested by setting `effect`; App performs them and reports back.
  */
+import { fullMatch } from '../runbook/pattern.js';
 import { NOTE_KINDS, type NoteKind } from '../incident/events.js';
 
 export interface StepView {
@@ -384,7 +385,7 @@ function onPromptKey(s: UiState, mode: Extract<Mode, { kind: 'prompt' }>, input:
         return withEffect(s, { kind: 'plan-silence', duration: text }, normal);
       case 'param':
         // A value that fails its pattern is refused here and again before anything runs.
-        if (!new RegExp(`^(?:${p.pattern})$`).test(mode.text)) return say(s, `${p.name} must match ${p.pattern}`, 'error');
+        if (!fullMatch(p.pattern, mode.text)) return say(s, `${p.name} must match ${p.pattern}`, 'error');
         return withEffect(s, { kind: 'set-param', name: p.name, value: mode.text, stepId: p.stepId }, normal);
     }
   }

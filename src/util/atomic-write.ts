@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
+import { checkOutputPath } from './safe-fs.js';
 
 /**
  * A file written so readers see the old one or the whole new one: a temp file beside it,
@@ -13,9 +14,13 @@ export class AtomicFile {
   private fd: number | undefined;
 
   constructor(private readonly path: string) {
+    // Only a regular file is replaced: never a device, FIFO, folder or symlink, nor /proc.
+    checkOutputPath(path);
     this.tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
     this.guard(() => {
-      this.fd = openSync(this.tmp, 'wx', 0o644);
+      this.fd = openSync(this.tmp, 'wx', 0o600);
+      // 0600 whatever the umask: incident data is for whoever the operator hands it to.
+      fchmodSync(this.fd, 0o600);
     });
   }
 
@@ -68,4 +73,21 @@ export function writeFileAtomic(path: string, data: string | Buffer): void {
   const f = new AtomicFile(path);
   f.write(data);
   f.commit();
+}
+
+/** Creates a folder and any missing parents, each new one 0700 whatever the umask. */
+export function makePrivateDir(path: string): void {
+  let first: string | undefined;
+  try {
+    first = mkdirSync(path, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot create the folder ${path}: ${code ?? (err as Error).message}`, { code: code === 'ENOTDIR' || code === 'EEXIST' ? 'usage' : 'logWrite', hint: 'choose another folder' });
+  }
+  if (first === undefined) return;
+  // Every folder from the first one created down to `path`.
+  for (let p = path; ; p = dirname(p)) {
+    chmodSync(p, 0o700);
+    if (p === first || dirname(p) === p) break;
+  }
 }

@@ -32,7 +32,7 @@ describe('oncall runbooks', () => {
     const bad = await oncall(['runbooks', 'validate', 'test/fixtures/runbooks/bad'], env);
     expect(bad.exitCode).toBe(3);
     expect(bad.stdout).toContain('test/fixtures/runbooks/bad/29-on-fail-missing-target.yaml:10:14 steps.0.on_fail: on_fail points to "escalate"');
-    expect(bad.stdout).toMatch(/50 files checked, 50 with problems/);
+    expect(bad.stdout).toMatch(/52 files checked, 52 with problems/);
     noStack(bad.stdout + bad.stderr);
   });
 

@@ -1,12 +1,13 @@
 // Property-based: random and mutated inputs never throw an untyped error and never hang.
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAlertText } from '../../src/alerts/parse.js';
 import { UserError } from '../../src/errors.js';
 import { checkCites } from '../../src/hypotheses/grounding.js';
-import { parseLog, verifyEvents } from '../../src/incident/reader.js';
+import { parseLog, readLogFile, verifyEvents } from '../../src/incident/reader.js';
+import { createIncidentLog, IncidentStore } from '../../src/incident/store.js';
 import { replay } from '../../src/incident/replay.js';
 import { buildContext } from '../../src/hypotheses/context.js';
 import { describeEvent } from '../../src/incident/format.js';
@@ -14,7 +15,7 @@ import { renderMarkdown } from '../../src/postmortem/markdown.js';
 import { buildPostmortem } from '../../src/postmortem/model.js';
 import { redact } from '../../src/redact/index.js';
 import { parseRunbook } from '../../src/runbook/parse.js';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT, tempDir } from '../helpers/cli.js';
 
 const RUNS = 400;
 const goodRunbook = readFileSync(join(ROOT, 'runbooks/demo.yaml'), 'utf8');
@@ -83,6 +84,39 @@ describe('properties', () => {
       buildContext(state, events, 50, []);
       for (const e of events) describeEvent(e);
     }), { numRuns: RUNS * 2, ...timeLimit });
+  });
+
+  it('a garbage record (any JSON value in any field) never stops the writer, and verify reports it', () => {
+    const t = tempDir();
+    try {
+      const base = createIncidentLog(t.dir, '20261129-0000-base');
+      const store = new IncidentStore(base);
+      const actor = { kind: 'human' as const, name: 'a' };
+      store.append({ type: 'incident.opened', actor, data: { title: 't', severity: 'warning', via: 'test' } });
+      store.append({ type: 'note.added', actor, data: { text: 'one' } });
+      const last = store.append({ type: 'note.added', actor, data: { text: 'two' } });
+      store.close();
+      const good = readFileSync(base);
+      const FIELDS = ['seq', 'id', 'ts', 'actor', 'type', 'data', 'prev', 'hash'] as const;
+      let n = 0;
+      fc.assert(fc.property(fc.constantFrom(...FIELDS), fc.jsonValue({ maxDepth: 3 }), (field, value) => {
+        const path = createIncidentLog(t.dir, `garbage-${n++}`);
+        writeFileSync(path, good);
+        appendFileSync(path, `\n${JSON.stringify({ ...last, [field]: value })}\n`);
+        const w = new IncidentStore(path);
+        const added = w.append({ type: 'note.added', actor, data: { text: 'after the garbage' } });
+        w.close();
+        // The writer continued the chain: the next seq, chained to the last good record.
+        expect(added.seq).toBe(last.seq + 1);
+        expect(added.prev).toBe(last.hash);
+        const read = readLogFile(path);
+        expect(read.events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+        const v = verifyEvents(read.records);
+        expect(!v.ok || read.torn.length > 0).toBe(true);
+      }), { numRuns: 150, ...timeLimit });
+    } finally {
+      t.cleanup();
+    }
   });
 
   it('redact: never throws, is idempotent, and is fast on any input', () => {

@@ -22,6 +22,8 @@ export interface StandinOptions {
   /** Delay before the first chunk (ms) for slow modes. */
   delayMs?: number;
   chunkSize?: number;
+  /** The error text of status-500 and error-midstream (hostile servers send escapes). */
+  errorText?: string;
 }
 
 export class OllamaStandin {
@@ -80,7 +82,7 @@ export class OllamaStandin {
     if (fault === 'model-missing' || request.model !== this.model) return json(404, { error: `model '${request.model}' not found` });
     if (fault === 'status-400') return json(400, { error: 'invalid character \'x\' looking for beginning of value' });
     if (fault === 'status-404') return json(404, { error: `model "${request.model}" not found, try pulling it first` });
-    if (fault === 'status-500') return json(500, { error: 'llama runner process has terminated: exit status 2' });
+    if (fault === 'status-500') return json(500, { error: this.opts.errorText ?? 'llama runner process has terminated: exit status 2' });
     if (fault === 'status-503') return json(503, { error: 'server busy, please try again.  maximum pending requests exceeded' });
     if (fault === 'text-404') {
       res.writeHead(404, { 'content-type': 'text/plain' });
@@ -109,7 +111,7 @@ export class OllamaStandin {
     for (let i = 0; i < thinking.length; i += size) write({ ...base, message: { role: 'assistant', content: '', thinking: thinking.slice(i, i + size) }, done: false });
     for (let i = 0; i < content.length; i += size) {
       if (fault === 'error-midstream' && i >= size) {
-        write({ error: 'an error was encountered while running the model' });
+        write({ error: this.opts.errorText ?? 'an error was encountered while running the model' });
         return void res.end();
       }
       write({ ...base, message: { role: 'assistant', content: content.slice(i, i + size) }, done: false });

@@ -2,6 +2,7 @@
 // Waits for content, never sleeps.
 import { render } from 'ink-testing-library';
 import { spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { groupIdentity } from '../../src/exec/group.js';
@@ -19,12 +20,13 @@ afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
 });
 
-async function setup(file = 'test/fixtures/runbooks/good/ui-walkthrough.yaml', params: Record<string, string> = {}, hypotheses?: AppProps['hypotheses']) {
+async function setup(file = 'test/fixtures/runbooks/good/ui-walkthrough.yaml', params: Record<string, string> = {}, hypotheses?: AppProps['hypotheses'], beforeRender?: (path: string) => void) {
   const t = tempDir();
   const { entry } = await loadRunbookFile(join(ROOT, file));
   const actor = { kind: 'human' as const, name: 'alice' };
   const opened = openIncident({ home: t.dir, clock: { now: () => new Date() }, actor, via: 'test', runbook: { entry: entry!, params, matchedBy: 'flag' } });
   opened.store.close();
+  beforeRender?.(opened.path);
   const store = new IncidentStore(opened.path);
   const follower = new LogFollower(opened.path, opened.id);
   const ui = render(<App store={store} follower={follower} actor={actor} cwd={t.dir} defaultTimeoutMs={10_000} color={false} pollMs={50} {...(hypotheses ? { hypotheses } : {})} />);
@@ -148,6 +150,15 @@ describe('incident screen', () => {
     expect(s.frame()).toContain('hello web-1');
     const set = readLogFile(s.path).events.find((e) => e.type === 'parameter.set');
     expect(set?.data).toEqual({ name: 'target', value: 'web-1' });
+  });
+
+  it('a log that fails verification is said so after the first frame, and the damage is not shown', async () => {
+    const s = await setup(undefined, {}, undefined, (path) => {
+      const last = readLogFile(path).events.at(-1)!;
+      appendFileSync(path, `\n${JSON.stringify({ ...last, seq: 50, data: { text: 'forged' } })}\n`);
+    });
+    await s.see('log check failed: 1 record(s) off the chain, not shown; run `oncall log verify`');
+    expect(s.frame()).not.toContain('forged');
   });
 
   it('a recorded value that fails the pattern is refused by name, the value shown cut short', async () => {
