@@ -12,7 +12,8 @@ import { readLogFile, verifyEvents } from '../src/incident/reader.js';
 import { replay } from '../src/incident/replay.js';
 import { loadCatalog } from '../src/runbook/catalog.js';
 import { median, percentile, row, timeCommand } from './lib.js';
-import { tuiBench } from './tui.js';
+import { makeIncident, tuiBench } from './tui.js';
+import { nodesBench } from './nodes.js';
 import { exportBench } from './export.js';
 import { hypothesesBench } from './hypotheses.js';
 import { redactBench } from './redact.js';
@@ -129,6 +130,13 @@ try {
   if (want('tui')) {
     // 5. The incident screen.
     await tuiBench(say, ROOT, work, env);
+  }
+
+  if (want('nodes')) {
+    // 6. Per Node version, compile cache on and off.
+    const home = join(work, 'nodes-home');
+    const big = await makeIncident(home, join(ROOT, 'runbooks/demo.yaml'), 10_000);
+    await nodesBench(say, ROOT, work, { ...env, ONCALL_HOME: home }, big.id);
   }
 
   if (want('export')) {

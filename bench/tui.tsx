@@ -13,7 +13,7 @@ import { median, percentile, row } from './lib.js';
 type Say = (s: string) => void;
 
 /** Runs `cmd` in a pty (util-linux `script`) and resolves with ms until `marker` is printed. */
-function timeToOutput(cmd: string, marker: string, env: NodeJS.ProcessEnv, input?: (write: (s: string) => void, seen: string) => void, atMarker?: (pgid: number) => void): Promise<{ ms: number; pid: number }> {
+export function timeToOutput(cmd: string, marker: string, env: NodeJS.ProcessEnv, input?: (write: (s: string) => void, seen: string) => void, atMarker?: (pgid: number) => void): Promise<{ ms: number; pid: number }> {
   return new Promise((resolve, reject) => {
     const t = process.hrtime.bigint();
     const p = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { ...env, TERM: 'xterm-256color', COLUMNS: '100', LINES: '30' }, detached: true });
@@ -43,7 +43,7 @@ function timeToOutput(cmd: string, marker: string, env: NodeJS.ProcessEnv, input
   });
 }
 
-function makeIncident(home: string, runbookFile: string, events: number) {
+export function makeIncident(home: string, runbookFile: string, events: number) {
   return loadRunbookFile(runbookFile).then(({ entry }) => {
     const actor = { kind: 'human' as const, name: 'bench' };
     const o = openIncident({ home, clock: { now: () => new Date() }, actor, via: 'bench', runbook: { entry: entry!, params: {}, matchedBy: 'flag' } });

@@ -62,5 +62,5 @@ await build({
   alias: { 'is-in-ci': './scripts/not-ci.mjs' },
   plugins: [yamlDebugOff, yogaNoFetch],
   // Production React: smaller, faster, no dev-only checks at 3 a.m.
-  define: { __ONCALL_BUILD__: JSON.stringify(buildId), 'process.env.NODE_ENV': '"production"' },
+  define: { __ONCALL_BUILD__: JSON.stringify(buildId), __ONCALL_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version), 'process.env.NODE_ENV': '"production"' },
 });

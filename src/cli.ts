@@ -2,12 +2,15 @@
  * The command line. Every action lazily imports its command module so `oncall --help`
  * and quick commands never load what they do not use.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, ExitError, UserError, ValidationError, formatProblem } from './errors.js';
 import type { Context } from './commands/context.js';
 
-const VERSION = '0.1.0';
+declare const __ONCALL_VERSION__: string | undefined;
+/** package.json's version: put in by the bundler; read from the file when running from TypeScript. */
+const VERSION = typeof __ONCALL_VERSION__ === 'string' ? __ONCALL_VERSION__ : (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Commander's error text, held until it can be redacted (see main). */
 const pendingError = { text: '' };

@@ -1,6 +1,7 @@
 import { closeSync } from 'node:fs';
 import { ExitError, UserError, type ExitCodeName } from '../errors.js';
 import { listIncidentIds } from '../incident/incidents.js';
+import { lockKind } from '../incident/lock.js';
 import { logPath } from '../incident/store.js';
 import { openLog, UnsafePathError } from '../util/safe-fs.js';
 import { OllamaClient, OllamaFault } from '../hypotheses/client.js';
@@ -21,6 +22,8 @@ interface Check {
   fix?: string;
   /** The exit code when this check fails first (default: by name). */
   code?: ExitCodeName;
+  /** Hypotheses are optional: a failure here is a warning, and doctor still exits 0. */
+  optional?: boolean;
 }
 
 /** `oncall doctor`: what works, what does not, and the fix for each problem. */
@@ -48,6 +51,7 @@ export async function doctor(ctx: Context, opts: DoctorOptions): Promise<void> {
       ? { name: 'incidents', ok: false, detail: `${bad.length} of ${ids.length} cannot be used safely; first: ${bad[0]!.err.message}`, ...(bad[0]!.err.hint ? { fix: bad[0]!.err.hint } : {}) }
       : { name: 'incidents', ok: true, detail: `${ids.length} log${ids.length === 1 ? '' : 's'}, each a private regular file` });
   }
+  checks.push({ name: 'lock', ok: true, detail: lockKind() === 'native' ? 'native (an open-file-description lock the kernel drops with its holder)' : `portable (a lock file beside each log, with dead-holder detection)${process.env.ONCALL_LOCK === 'portable' ? ': ONCALL_LOCK=portable' : ': the native addon does not load on this platform'}` });
   const cat = await catalogFor(ctx);
   checks.push({ name: 'runbooks', ok: cat.invalid.length === 0, detail: `${cat.entries.length} valid, ${cat.invalid.length} invalid`, ...(cat.invalid.length ? { fix: 'run `oncall runbooks validate`' } : {}) });
   const s = await hypothesisSettings(ctx, { ...(opts.model ? { model: opts.model } : {}) });
@@ -61,12 +65,16 @@ export async function doctor(ctx: Context, opts: DoctorOptions): Promise<void> {
     const f = err instanceof OllamaFault ? err : new OllamaFault('error', String(err));
     if (f.kind === 'model_missing') {
       checks.push({ name: 'ollama', ok: true, detail: 'reachable' });
-      checks.push({ name: 'model', ok: false, detail: f.message, fix: `ollama pull ${s.model}` });
-    } else checks.push({ name: 'ollama', ok: false, detail: f.message, fix: `start it with \`ollama serve\` (or set OLLAMA_HOST); hypotheses are optional: runbooks, the log and exports work without them` });
+      checks.push({ name: 'model', ok: false, optional: true, detail: f.message, fix: `ollama pull ${s.model} (hypotheses are optional: runbooks, the log and exports work without them)` });
+    } else checks.push({ name: 'ollama', ok: false, optional: true, detail: f.message, fix: 'start it with `ollama serve` (or set OLLAMA_HOST); hypotheses are optional: runbooks, the log and exports work without them' });
   }
-  if (opts.json) printJson(ctx, { ok: checks.every((c) => c.ok), checks });
-  else for (const c of checks) print(ctx, `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(12)} ${c.detail}${c.fix ? `\n      fix: ${c.fix}` : ''}`);
-  const CODES = { 'data home': 'logWrite', incidents: 'unsafe', runbooks: 'invalidInput', ollama: 'ollamaUnavailable', model: 'modelMissing' } as const;
-  const failed = checks.find((c) => !c.ok);
+  // Only a required part failing fails doctor; Ollama and the model are optional.
+  const failed = checks.find((c) => !c.ok && !c.optional);
+  if (opts.json) printJson(ctx, { schema_version: 1, ok: !failed, checks });
+  else {
+    for (const c of checks) print(ctx, `${c.ok ? 'ok  ' : c.optional ? 'warn' : 'FAIL'}  ${c.name.padEnd(12)} ${c.detail}${c.fix ? `\n      fix: ${c.fix}` : ''}`);
+    print(ctx, failed ? `not ready: ${failed.name} needs fixing` : checks.some((c) => !c.ok) ? 'ready (hypotheses unavailable: everything else works)' : 'ready');
+  }
+  const CODES = { 'data home': 'logWrite', incidents: 'unsafe', runbooks: 'invalidInput' } as const;
   if (failed) throw new ExitError(failed.code ?? CODES[failed.name as keyof typeof CODES] ?? 'usage');
 }

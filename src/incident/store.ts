@@ -16,7 +16,7 @@ import { mapStrings } from '../util/map-strings.js';
 import { GENESIS, MAX_RECORD_BYTES, STATUSES, type Actor, type EventType, type NewEvent, type Status, type StoredEvent } from './events.js';
 import { hashEvent } from './hash.js';
 import { checkRecord, continuesChain } from './reader.js';
-import { lockFd, unlockFd } from './lock.js';
+import { logLock, type LogLock } from './lock.js';
 import { checkHome, openLog } from '../util/safe-fs.js';
 
 export { MAX_RECORD_BYTES };
@@ -132,6 +132,7 @@ export class IncidentStore {
   private fd: number;
   private tail: Tail = START;
   private broken: LogWriteError | null = null;
+  private readonly lock: LogLock;
 
   constructor(path: string, private readonly clock: Clock = systemClock, private readonly fs: StoreFs = realFs) {
     this.path = path;
@@ -143,6 +144,8 @@ export class IncidentStore {
       if (code === 'ENOENT') throw new UserError(`no incident log at ${path}`, { code: 'notFound' });
       throw new LogWriteError(`cannot open ${path}: ${code ?? (err as Error).message}`);
     }
+    // A simulated file system brings its own lock; otherwise the native one, or the portable one where it cannot load.
+    this.lock = fs.lock ? { lock: () => fs.lock!(this.fd), unlock: () => fs.unlock?.(this.fd) } : logLock(this.fd, path);
   }
 
   /** Appends one event durably and returns it as stored. Throws LogWriteError; after one, the store refuses further appends. */
@@ -164,7 +167,7 @@ export class IncidentStore {
   /** One durable append under the lock; `makeData` sees the log's tail and may decline (undefined). */
   private write<T extends EventType>(type: T, actor: Actor, makeData: (tail: Tail) => NewEvent<T>['data'] | undefined): StoredEvent<T> | undefined {
     if (this.broken) throw this.broken;
-    (this.fs.lock ?? lockFd)(this.fd);
+    this.lock.lock();
     try {
       const tail = this.readTail();
       this.tail = tail;
@@ -200,7 +203,7 @@ export class IncidentStore {
       return stored;
     } finally {
       try {
-        (this.fs.unlock ?? unlockFd)(this.fd);
+        this.lock.unlock();
       } catch {
         // Closing the fd releases the lock anyway.
       }

@@ -1,8 +1,8 @@
 // Takes the log's lock and holds it until killed: the "dead holder" in lock tests.
 import { openSync } from 'node:fs';
-import { lockFd } from '../../src/incident/lock.js';
+import { logLock } from '../../src/incident/lock.js';
 
 const fd = openSync(process.argv[2]!, 'a+');
-lockFd(fd);
+logLock(fd, process.argv[2]!).lock();
 process.stdout.write('LOCKED\n');
 setInterval(() => {}, 60_000);
