@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, ExitError, UserError, ValidationError, formatProblem } from './errors.js';
+import { Argument, Command, CommanderError, Option } from 'commander';
+import { ExitCode, ExitError, UserError, ValidationError, formatProblem, jsonError, type JsonError } from './errors.js';
 import type { Context } from './commands/context.js';
 
 declare const __ONCALL_VERSION__: string | undefined;
@@ -32,9 +32,25 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
     .option('--debug', 'show stack traces for unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })
-    .addHelpText('after', '\nExit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 not found, 5 log verification failed,\n6 log write failed, 7 needs a terminal, 8 conflict, 9 step failed, 10-15 hypotheses\n(unavailable, model missing, timeout, malformed, error, none), 16 Alertmanager error, 130 interrupted. Docs: README.md.');
+    .addHelpText('after', `
+Examples:
+  $ oncall start --demo                          the incident screen on the shipped demo
+  $ oncall open --runbook host-disk-full --param instance=db-1:9100
+  $ oncall note --kind root-cause "pg_wal filled the disk: archiving was stuck"
+  $ oncall export-postmortem --out pm.md
 
-  const ctx = async () => makeContext((program.opts().runbooks as string[]) ?? []);
+Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 not found, 5 log verification failed,
+6 log write failed, 7 needs a terminal, 8 conflict, 9 step failed, 10-15 hypotheses (unavailable,
+model missing, timeout, malformed, error, none), 16 Alertmanager error, 17 unsafe data home or file,
+130 interrupted. With --json, errors are one JSON object on stderr (docs/JSON.md). Docs: README.md.`);
+
+  // The config is read before any command runs, so a bad one is reported the same way by all of them.
+  const ctx = async () => {
+    const c = await makeContext((program.opts().runbooks as string[]) ?? []);
+    await c.config();
+    return c;
+  };
+  const examples = (cmd: Command, lines: string[]) => cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}`);
 
   program.command('start')
     .description('the incident screen: open an incident (or resume one) and walk its runbook')
@@ -69,7 +85,7 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
 
   program.command('note')
     .description('append a note to an incident (default: the most recent open one)')
-    .argument('<text...>', 'the note')
+    .argument('<text...>', 'the note; - reads it from standard input')
     .option('--incident <id>', 'incident id, unique prefix or 4-letter suffix')
     .addOption(new Option('--kind <kind>', 'postmortem section this note feeds').choices(['summary', 'impact', 'trigger', 'root-cause', 'resolution', 'detection', 'lesson', 'went-well', 'went-wrong', 'lucky', 'action', 'hypothesis', 'plain']))
     .option('--operator <name>', 'your name in the log')
@@ -101,7 +117,7 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
 
   program.command('status')
     .description('set the incident\'s status')
-    .argument('<status>', 'investigating, mitigated or resolved')
+    .addArgument(new Argument('<status>', 'the new status').choices(['investigating', 'mitigated', 'resolved']))
     .option('--incident <id>', 'incident id (default: the most recent open one)')
     .option('--operator <name>', 'your name in the log')
     .option('--json', 'machine-readable output')
@@ -148,7 +164,7 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
   program.command('judge')
     .description('record a verdict on a hypothesis (human, runbook or model)')
     .argument('<target>', 'the hypothesis\'s seq, or a runbook known cause id')
-    .argument('<verdict>', 'supported, refuted or dismissed')
+    .addArgument(new Argument('<verdict>', 'the verdict').choices(['supported', 'refuted', 'dismissed']))
     .requiredOption('--reason <text>', 'why')
     .option('--incident <id>', 'incident id (default: the most recent open one)')
     .option('--operator <name>', 'your name in the log')
@@ -164,7 +180,8 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
   program.command('export-postmortem')
     .description('a postmortem draft: facts from the log, analysis from people\'s notes')
     .option('--incident <id>', 'incident id (default: the most recent incident)')
-    .addOption(new Option('--format <format>', 'md or json').choices(['md', 'json']).default('md'))
+    .addOption(new Option('--format <format>', 'md or json (default: md)').choices(['md', 'json']))
+    .option('--json', 'the same as --format json')
     .option('--out <file>', 'write to FILE atomically instead of stdout')
     .option('--final', 'refuse unless Summary, Impact, Root causes and Action items are written and the log verifies; records the export')
     .option('--operator <name>', 'your name in the log (for --final)')
@@ -187,12 +204,29 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
     .option('--id <id>', 'the runbook id (one file only)')
     .option('--dry-run', 'print the YAML and the report; write nothing')
     .option('--force', 'overwrite an existing runbook file')
+    .option('--json', 'the report (and with --dry-run the YAML) as JSON')
     .action(async (source: string, opts) => (await import('./commands/runbooks-import.js')).runbooksImport(await ctx(), source, opts));
   runbooks.command('show')
     .description('print a runbook')
     .argument('<id|file>', 'runbook id or file')
     .option('--json', 'the parsed runbook as JSON')
     .action(async (ref: string, opts) => (await import('./commands/runbooks-show.js')).runbooksShow(await ctx(), ref, opts));
+
+  program.command('completion')
+    .description('print a shell completion script: eval "$(oncall completion bash)"')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: string) => void out.stdout.write((await import('./commands/completion.js')).completion(program, shell as 'bash' | 'zsh' | 'fish')));
+
+  const sub = (path: string) => path.split(' ').reduce((c, n) => c.commands.find((x) => x.name() === n)!, program);
+  examples(sub('start'), ['oncall start --demo', 'oncall start --runbook host-disk-full --alert alert.json', 'oncall start --incident 7k2q   # resume']);
+  examples(sub('open'), ['oncall open --runbook host-disk-full --param instance=db-1:9100', 'curl -s "$AM/api/v2/alerts" | oncall open --alert -', 'oncall open --from-alertmanager http://127.0.0.1:9093 --alertname HostDiskFull --json']);
+  examples(sub('note'), ['oncall note "restarted the api pods"', 'oncall note --kind impact "users=1200 duration=45m"', 'kubectl describe pod api-0 | oncall note -']);
+  examples(sub('step run'), ['oncall step run check-disk             # shows the command, runs nothing', 'oncall step run check-disk --yes --param mountpoint=/var']);
+  examples(sub('hypothesize'), ['oncall hypothesize', 'oncall hypothesize --you-first --mine "WAL archiving is stuck"', 'oncall hypothesize --json | jq \'.hypotheses[].grounding\'']);
+  examples(sub('export-postmortem'), ['oncall export-postmortem > pm.md', 'oncall export-postmortem --final --out pm.md', 'oncall export-postmortem --json | jq .timeline']);
+  examples(sub('runbooks import'), ['oncall runbooks import wiki/disk-full.md --dry-run', 'oncall runbooks import wiki/ --out runbooks/']);
+  examples(sub('silence'), ['oncall silence --for 2h --comment "disk being cleaned"', 'oncall silence --for 2h --yes', 'oncall silence --expire --yes']);
+  examples(sub('log verify'), ['oncall log verify', 'oncall log verify --incident 7k2q --json']);
 
   return program;
 }
@@ -201,6 +235,9 @@ export function buildProgram(makeContext: (runbookDirs: string[]) => Promise<Con
 export async function main(argv: string[], overrides: Partial<Context> = {}): Promise<number> {
   const stderr = overrides.stderr ?? process.stderr;
   const debug = argv.includes('--debug');
+  // `oncall help step run` is `oncall step run --help` (commander's help command takes one name).
+  if (argv[2] === 'help' && argv.length > 4) argv = [argv[0]!, argv[1]!, ...argv.slice(3), '--help'];
+  const json = wantsJson(argv);
   // `oncall log | head` closes the pipe early: that is the reader's choice, not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
@@ -222,9 +259,17 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
     const { redact } = await import('./redact/index.js');
     const { sanitize } = await import('./util/sanitize.js');
     const clean = { write: (s: string) => stderr.write(redact(sanitize(s))) };
-    if (pendingError.text) clean.write(pendingError.text);
-    pendingError.text = '';
-    code = handleError(err, clean, debug);
+    if (json) {
+      const { code: c, error } = errorAsJson(err, pendingError.text);
+      pendingError.text = '';
+      code = c;
+      if (error) stderr.write(`${redact(sanitize(JSON.stringify(error)))}\n`);
+      if (debug && (err as Error)?.stack) clean.write(`${(err as Error).stack}\n`);
+    } else {
+      if (pendingError.text) clean.write(pendingError.text);
+      pendingError.text = '';
+      code = handleError(err, clean, debug);
+    }
   }
   process.exitCode = code;
   return code;
@@ -236,6 +281,27 @@ async function flushPending(stderr: NodeJS.WritableStream): Promise<void> {
   pendingError.text = '';
 }
 
+/** --json (or --format json) anywhere before a lone "--": errors then go out as JSON. */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  const args = end < 0 ? argv.slice(2) : argv.slice(2, end);
+  return args.some((a, i) => a === '--json' || a === '--format=json' || (a === '--format' && args[i + 1] === 'json'));
+}
+
+/** The exit code and the one JSON object (docs/JSON.md, "error") for an error; none for help and --version. */
+function errorAsJson(err: unknown, commanderText: string): { code: number; error?: JsonError } {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return { code: ExitCode.ok };
+    const first = (commanderText.split('\n').find((l) => l.trim()) ?? err.message).replace(/^error: /, '');
+    return { code: ExitCode.usage, error: jsonError(ExitCode.usage, first, 'run with --help for usage') };
+  }
+  if (err instanceof ExitError) return { code: err.exitCode, error: jsonError(err.exitCode, err.message) };
+  if (err instanceof ValidationError) return { code: err.exitCode, error: jsonError(err.exitCode, err.problems[0] ? formatProblem({ ...err.problems[0], hint: undefined }) : err.message, err.problems[0]?.hint, err.problems) };
+  if (err instanceof UserError) return { code: err.exitCode, error: jsonError(err.exitCode, err.message, err.hint) };
+  const e = err as Error;
+  return { code: ExitCode.internal, error: jsonError(ExitCode.internal, `internal error: ${e?.message ?? String(err)}`, 'this is a bug; run again with --debug for the stack') };
+}
+
 function handleError(err: unknown, stderr: { write(s: string): unknown }, debug: boolean): number {
   if (err instanceof CommanderError) {
     // Commander already said what was wrong (printed above); help and version are not errors.
@@ -244,7 +310,9 @@ function handleError(err: unknown, stderr: { write(s: string): unknown }, debug:
   }
   if (err instanceof ExitError) return err.exitCode;
   if (err instanceof ValidationError) {
-    stderr.write(`error: ${formatProblem(err.problems[0]!)}${err.problems.length > 1 ? ` (+${err.problems.length - 1} more; run \`oncall runbooks validate FILE\`)` : ''}\n`);
+    // A config is short: every problem in it. A runbook's others are listed by `runbooks validate`.
+    if (err.subject === 'config') for (const p of err.problems) stderr.write(`error: config: ${formatProblem(p)}\n`);
+    else stderr.write(`error: ${formatProblem(err.problems[0]!)}${err.problems.length > 1 ? ` (+${err.problems.length - 1} more; run \`oncall runbooks validate ${err.problems[0]!.file}\`)` : ''}\n`);
     return err.exitCode;
   }
   if (err instanceof UserError) {

@@ -28,11 +28,11 @@ export async function loadConfig(env: Env = process.env): Promise<Config> {
   // The parser and schema load only when there is a config file to parse.
   const [{ parseStrictYaml }, { configSchema }] = await Promise.all([import('./util/strict-yaml.js'), import('./config-schema.js')]);
   const r = parseStrictYaml(text, file, { schema: configSchema, what: 'a config', maxBytes: 64 * 1024, example: 'e.g. "operator: alice\\nrunbooks: [~/runbooks]"' });
-  if (!r.ok) throw new ValidationError(r.problems);
+  if (!r.ok) throw new ValidationError(r.problems, 'invalidInput', 'config');
   if (r.value.default_timeout !== undefined) {
     const { durationMs, MAX_TIMEOUT_MS } = await import('./runbook/template.js');
     const ms = durationMs(r.value.default_timeout);
-    if (ms < 1 || ms > MAX_TIMEOUT_MS) throw new ValidationError([{ file, line: 1, col: 1, path: 'default_timeout', message: `default_timeout ${JSON.stringify(r.value.default_timeout)} is ${ms < 1 ? 'zero' : 'longer than 24 days'}`, hint: 'e.g. default_timeout: 60s' }]);
+    if (ms < 1 || ms > MAX_TIMEOUT_MS) throw new ValidationError([{ file, line: 1, col: 1, path: 'default_timeout', message: `default_timeout ${JSON.stringify(r.value.default_timeout)} is ${ms < 1 ? 'zero' : 'longer than 24 days'}`, hint: 'e.g. default_timeout: 60s' }], 'invalidInput', 'config');
   }
   const dir = dirname(file);
   const home = env.HOME ?? '';

@@ -73,11 +73,14 @@ export function formatProblem(p: Problem): string {
 /** Validation failed; carries every problem so commands can list them all. */
 export class ValidationError extends UserError {
   readonly problems: Problem[];
-  constructor(problems: Problem[], code: ExitCodeName = 'invalidInput') {
+  /** What the file is: a runbook's extra problems are listed by `runbooks validate`; a config's are all printed. */
+  readonly subject: 'runbook' | 'config';
+  constructor(problems: Problem[], code: ExitCodeName = 'invalidInput', subject: 'runbook' | 'config' = 'runbook') {
     const first = problems[0];
     super(first ? formatProblem(first) : 'invalid input', { code });
     this.name = 'ValidationError';
     this.problems = problems;
+    this.subject = subject;
   }
 }
 
@@ -89,12 +92,27 @@ export class LogWriteError extends UserError {
   }
 }
 
-/** Exit quietly with a code (the command already printed what it had to say). */
+/** Exit quietly with a code (the command already printed what it had to say). The message is for `--json` errors. */
 export class ExitError extends Error {
   readonly exitCode: number;
-  constructor(code: ExitCodeName | number) {
-    super(`exit ${code}`);
+  constructor(code: ExitCodeName | number, message?: string) {
+    super(message ?? `exit ${code}`);
     this.name = 'ExitError';
     this.exitCode = typeof code === 'number' ? code : ExitCode[code];
   }
+}
+
+/** The name scripts see for an exit code (`ExitCode`'s key), e.g. 4 → "notFound". */
+export function exitCodeName(code: number): string {
+  for (const [name, n] of Object.entries(ExitCode)) if (n === code) return name;
+  return 'unknown';
+}
+
+/** The one JSON object an error becomes on stderr under `--json` (docs/JSON.md, "error"). */
+export interface JsonError {
+  error: { code: number; name: string; message: string; hint: string | null; problems?: Problem[] };
+}
+
+export function jsonError(code: number, message: string, hint?: string, problems?: Problem[]): JsonError {
+  return { error: { code, name: exitCodeName(code), message, hint: hint ?? null, ...(problems?.length ? { problems } : {}) } };
 }

@@ -43,8 +43,11 @@ export function print(ctx: Context, text = ''): void {
   ctx.stdout.write(text.endsWith('\n') || text === '' ? text || '\n' : `${text}\n`);
 }
 
-export function printJson(ctx: Context, value: unknown): void {
-  ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+/** Every JSON document a command prints is an object that starts with its schema_version (docs/JSON.md). */
+export const JSON_SCHEMA_VERSION = 1;
+
+export function printJson(ctx: Context, value: Record<string, unknown>): void {
+  ctx.stdout.write(`${JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, ...value }, null, 2)}\n`);
 }
 
 /**

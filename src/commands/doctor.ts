@@ -55,7 +55,7 @@ export async function doctor(ctx: Context, opts: DoctorOptions): Promise<void> {
   const cat = await catalogFor(ctx);
   checks.push({ name: 'runbooks', ok: cat.invalid.length === 0, detail: `${cat.entries.length} valid, ${cat.invalid.length} invalid`, ...(cat.invalid.length ? { fix: 'run `oncall runbooks validate`' } : {}) });
   const s = await hypothesisSettings(ctx, { ...(opts.model ? { model: opts.model } : {}) });
-  if (!s.host.loopback) ctx.stderr.write(`warning: OLLAMA_HOST ${s.host.url} is not on this machine: incident data would leave it\n`);
+  if (!s.host.loopback && !opts.json) ctx.stderr.write(`warning: OLLAMA_HOST ${s.host.url} is not on this machine: incident data would leave it\n`);
   checks.push({ name: 'ollama host', ok: true, detail: `${s.host.url}${s.host.loopback ? '' : s.allowRemote ? ' (NOT local; allowed by hypotheses.allow_remote)' : ' (NOT local: hypotheses send nothing there without --allow-remote or hypotheses.allow_remote)'}` });
   try {
     const info = await new OllamaClient(s.host, s.deadlines).probe(s.model);
@@ -70,11 +70,11 @@ export async function doctor(ctx: Context, opts: DoctorOptions): Promise<void> {
   }
   // Only a required part failing fails doctor; Ollama and the model are optional.
   const failed = checks.find((c) => !c.ok && !c.optional);
-  if (opts.json) printJson(ctx, { schema_version: 1, ok: !failed, checks });
+  if (opts.json) printJson(ctx, { ok: !failed, checks });
   else {
     for (const c of checks) print(ctx, `${c.ok ? 'ok  ' : c.optional ? 'warn' : 'FAIL'}  ${c.name.padEnd(12)} ${c.detail}${c.fix ? `\n      fix: ${c.fix}` : ''}`);
     print(ctx, failed ? `not ready: ${failed.name} needs fixing` : checks.some((c) => !c.ok) ? 'ready (hypotheses unavailable: everything else works)' : 'ready');
   }
   const CODES = { 'data home': 'logWrite', incidents: 'unsafe', runbooks: 'invalidInput' } as const;
-  if (failed) throw new ExitError(failed.code ?? CODES[failed.name as keyof typeof CODES] ?? 'usage');
+  if (failed) throw new ExitError(failed.code ?? CODES[failed.name as keyof typeof CODES] ?? 'usage', `not ready: ${failed.name}: ${failed.detail}`);
 }

@@ -7,7 +7,7 @@ import { IncidentStore } from '../incident/store.js';
 import { renderMarkdownParts } from '../postmortem/markdown.js';
 import { buildPostmortem } from '../postmortem/model.js';
 import { AtomicFile } from '../util/atomic-write.js';
-import { operator, type Context } from './context.js';
+import { JSON_SCHEMA_VERSION, operator, type Context } from './context.js';
 
 export interface ExportOptions {
   incident?: string;
@@ -15,11 +15,14 @@ export interface ExportOptions {
   out?: string;
   final?: boolean;
   operator?: string;
+  /** Same as --format json (one CLI contract: --json on every command that prints data). */
+  json?: boolean;
 }
 
 /** `oncall export-postmortem`: facts from the log, analysis from people; --final is gated. */
 export async function exportPostmortem(ctx: Context, opts: ExportOptions): Promise<void> {
-  const format = opts.format ?? 'md';
+  const format = opts.json ? 'json' : opts.format ?? 'md';
+  if (opts.json && opts.format && opts.format !== 'md' && opts.format !== 'json') throw new UserError(`--json and --format ${opts.format} disagree`, { code: 'usage', hint: 'use one of them' });
   if (format !== 'md' && format !== 'json') throw new UserError(`unknown format "${format}"`, { code: 'usage', hint: 'use --format md or --format json' });
   // Postmortems are usually written after resolution: default to the most recent incident of any status.
   const id = resolveIncidentId(ctx.home, opts.incident, { anyStatus: true });
@@ -49,7 +52,7 @@ export async function exportPostmortem(ctx: Context, opts: ExportOptions): Promi
   // at once. To a file the parts go out as they come (the temp file is dropped on any error);
   // to stdout only once all are rendered, so a failure never leaves half a document in pm.md.
   // (Held as UTF-8 bytes: half the memory of the strings, which hold em dashes as UTF-16.)
-  const parts: Iterable<string | Buffer> = format === 'json' ? [`${JSON.stringify(pm, null, 2)}\n`] : out ? renderMarkdownParts(pm) : Array.from(renderMarkdownParts(pm), (p) => Buffer.from(p));
+  const parts: Iterable<string | Buffer> = format === 'json' ? [`${JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, ...pm }, null, 2)}\n`] : out ? renderMarkdownParts(pm) : Array.from(renderMarkdownParts(pm), (p) => Buffer.from(p));
   const docHash = createHash('sha256');
   const file = out ? new AtomicFile(out) : undefined;
   try {
@@ -67,9 +70,9 @@ export async function exportPostmortem(ctx: Context, opts: ExportOptions): Promi
     const store = new IncidentStore(path, ctx.clock);
     try {
       const e = store.append({ type: 'postmortem.exported', actor: await operator(ctx, opts.operator), data: { format, head: v.head, log_sha256: logSha, document_sha256: docHash.digest('hex'), events: v.count, ...(out ? { out } : {}) } });
-      ctx.stderr.write(`final postmortem recorded as #${e.seq}; log head ${v.head}, log sha256 ${logSha}\n`);
+      if (format !== 'json') ctx.stderr.write(`final postmortem recorded as #${e.seq}; log head ${v.head}, log sha256 ${logSha}\n`);
     } finally {
       store.close();
     }
-  } else if (out) ctx.stderr.write(`draft written to ${opts.out}${pm.missing.length ? `; still to write: ${pm.missing.join(', ')}` : ''}\n`);
+  } else if (out && format !== 'json') ctx.stderr.write(`draft written to ${opts.out}${pm.missing.length ? `; still to write: ${pm.missing.join(', ')}` : ''}\n`);
 }

@@ -93,7 +93,7 @@ export async function hypothesize(ctx: Context, opts: HypothesizeOptions): Promi
   } finally {
     t.store.close();
   }
-  for (const w of result.warnings) ctx.stderr.write(`warning: ${w}\n`);
+  if (!opts.json) for (const w of result.warnings) ctx.stderr.write(`warning: ${w}\n`);
   if (opts.json) {
     printJson(ctx, {
       status: result.status === 'empty' ? 'ok' : result.status,
@@ -111,13 +111,13 @@ export async function hypothesize(ctx: Context, opts: HypothesizeOptions): Promi
     printHuman(ctx, result, t.state);
   }
   if (interrupted) {
-    ctx.stderr.write('hypotheses: interrupted; the request is recorded as cancelled\n');
-    throw new ExitError('interrupted');
+    if (!opts.json) ctx.stderr.write('hypotheses: interrupted; the request is recorded as cancelled\n');
+    throw new ExitError('interrupted', 'interrupted; the request is recorded as cancelled');
   }
   const code = EXIT[result.status];
   if (code !== 'ok') {
     if (!opts.json) ctx.stderr.write(`hypotheses ${result.status.replace('_', ' ')}: ${result.detail}${result.status === 'unavailable' ? ` (is \`ollama serve\` running at ${settings.host.url}? the runbook, the log and the export work without it)` : ''}\n`);
-    throw new ExitError(code);
+    throw new ExitError(code, `hypotheses ${result.status.replace('_', ' ')}: ${result.detail}`);
   }
 }
 

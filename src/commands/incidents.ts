@@ -18,7 +18,7 @@ export async function incidents(ctx: Context, opts: IncidentsOptions): Promise<v
     }
   }).filter((r) => !opts.open || (r.status !== 'resolved' && r.status !== 'unknown'));
   if (opts.json) {
-    printJson(ctx, rows);
+    printJson(ctx, { incidents: rows });
     return;
   }
   if (rows.length === 0) {

@@ -23,7 +23,8 @@ export async function judge(ctx: Context, target: string, verdict: string, opts:
     if ('notHypothesis' in found) throw new UserError(`#${found.notHypothesis} is not a hypothesis`, { code: 'notFound', hint: 'judge the seq of a hypothesis (oncall log shows them) or a runbook known cause id' });
     if ('unknown' in found) throw new UserError(`no hypothesis or known cause "${target}"`, { code: 'notFound', hint: 'give a seq (e.g. 15) or a known cause id from the runbook' });
     const e = t.store.append({ type: 'hypothesis.judged', actor: await operator(ctx, opts.operator), data: { ...found, verdict: verdict as (typeof VERDICTS)[number], reason } });
-    if (opts.json) printJson(ctx, { incident: t.id, seq: e.seq, ...found, verdict });
+    // The verdict's own seq, and what it judges (a hypothesis's seq or a known cause's id).
+    if (opts.json) printJson(ctx, { incident: t.id, seq: e.seq, ...('seq' in found ? { target_seq: found.seq } : { cause: found.cause }), verdict });
     else print(ctx, `${target} ${verdict} #${e.seq}`);
   } finally {
     t.store.close();

@@ -26,7 +26,7 @@ export async function logVerify(ctx: Context, opts: LogVerifyOptions): Promise<v
     if (v.ok) print(ctx, `ok: ${v.count} events, seq 1..${v.count}, chain verifies; head ${v.head}; file sha256 ${fileSha}${torn.length ? `; ${torn.length} torn line(s) skipped` : ''}`);
     else print(ctx, `FAILED at seq ${v.seq}: ${v.reason}`);
   }
-  if (!v.ok) throw new ExitError('logCorrupt');
+  if (!v.ok) throw new ExitError('logCorrupt', `log verification failed at seq ${v.seq}: ${v.reason}`);
 }
 
 /**

@@ -3,6 +3,7 @@ import { NOTE_KINDS, type NoteKind } from '../incident/events.js';
 import { resolveIncidentId, loadIncident } from '../incident/incidents.js';
 import { IncidentStore, logPath } from '../incident/store.js';
 import { operator, print, printJson, type Context } from './context.js';
+import { readInput } from './shared.js';
 
 export interface NoteOptions {
   incident?: string;
@@ -17,7 +18,13 @@ export const MAX_NOTE_CHARS = 64 * 1024;
 export async function note(ctx: Context, words: string[], opts: NoteOptions): Promise<void> {
   // What is left once invisible characters are stripped (as the store will) is what counts.
   const { sanitize } = await import('../util/sanitize.js');
-  const text = sanitize(words.join(' ')).trim();
+  // `oncall note -` reads the note from standard input (`kubectl describe … | oncall note -`).
+  let raw = words.join(' ');
+  if (words.length === 1 && words[0] === '-') {
+    if (ctx.stdin.isTTY) throw new UserError('`oncall note -` reads the note from standard input, but it is a terminal', { code: 'usage', hint: 'pipe the text in, e.g. `pbpaste | oncall note -`, or give it as arguments' });
+    raw = (await readInput(ctx, '-', 'note')).text;
+  }
+  const text = sanitize(raw).trim();
   if (!text) throw new UserError('the note is empty', { code: 'usage', hint: 'e.g. oncall note "restarted the api pods"' });
   if (text.length > MAX_NOTE_CHARS) throw new UserError(`the note is ${text.length} characters, over ${MAX_NOTE_CHARS}`, { code: 'invalidInput', hint: 'attach long output by running it as a step instead' });
   let kind: NoteKind | undefined;
@@ -28,7 +35,7 @@ export async function note(ctx: Context, words: string[], opts: NoteOptions): Pr
   const id = resolveIncidentId(ctx.home, opts.incident);
   if (opts.incident) {
     const { state } = loadIncident(ctx.home, id);
-    if (state.status === 'resolved' && !kind) ctx.stderr.write(`note: incident ${id} is resolved; the note is recorded anyway\n`);
+    if (state.status === 'resolved' && !kind && !opts.json) ctx.stderr.write(`note: incident ${id} is resolved; the note is recorded anyway\n`);
   }
   const store = new IncidentStore(logPath(ctx.home, id), ctx.clock);
   try {

@@ -5,7 +5,7 @@ import { MAX_RUNBOOK_BYTES, parseRunbook } from '../runbook/parse.js';
 import { ID_PATTERN } from '../runbook/schema.js';
 import { makePrivateDir, writeFileAtomic } from '../util/atomic-write.js';
 import { readSmallFile } from '../util/safe-fs.js';
-import { print, type Context } from './context.js';
+import { print, printJson, type Context } from './context.js';
 import { readInput } from './shared.js';
 
 export interface ImportOptions {
@@ -13,6 +13,20 @@ export interface ImportOptions {
   id?: string;
   dryRun?: boolean;
   force?: boolean;
+  json?: boolean;
+}
+
+/** One input's outcome, as `--json` prints it (docs/JSON.md, "runbooks import"). */
+interface ImportResult {
+  source: string;
+  id: string | null;
+  written: string | null;
+  steps: { check: number; action: number; manual: number } | null;
+  parameters: number;
+  matches: string | null;
+  review: string[];
+  error: string | null;
+  yaml?: string;
 }
 
 /** `oncall runbooks import FILE.md|DIR|-`: Markdown runbooks → validated YAML plus a review report. */
@@ -51,27 +65,46 @@ export async function runbooksImport(ctx: Context, source: string, opts: ImportO
   if (opts.id && inputs.length > 1) throw new UserError('--id names one runbook, but several files were given', { code: 'usage' });
   const outDir = resolve(ctx.cwd, opts.out ?? 'runbooks');
   let failed = 0;
+  const results: ImportResult[] = [];
+  const fail = (r: ImportResult, message: string) => {
+    failed++;
+    results.push({ ...r, error: message });
+    if (!opts.json) ctx.stderr.write(`error: ${message}\n`);
+  };
   for (const input of inputs) {
     const r = importMarkdown(input.text, { file: input.name, ...(opts.id ? { id: opts.id } : {}) });
+    const s = r.runbook.steps;
+    const base: ImportResult = {
+      source: input.name,
+      id: r.runbook.id,
+      written: null,
+      steps: { check: s.filter((x) => x.kind === 'check').length, action: s.filter((x) => x.kind === 'action').length, manual: s.filter((x) => x.kind === 'manual').length },
+      parameters: r.runbook.parameters?.length ?? 0,
+      matches: r.runbook.match ? r.runbook.match[0]!.labels!.alertname ?? null : null,
+      review: r.review,
+      error: null,
+    };
     // Whatever the importer makes must pass the same validator as a hand-written runbook.
     const check = parseRunbook(r.yaml, `${r.runbook.id}.yaml`);
     if (!check.ok) {
-      failed++;
       const big = Buffer.byteLength(r.yaml) > MAX_RUNBOOK_BYTES;
-      ctx.stderr.write(big
-        ? `error: ${input.name}: the imported runbook would be ${Buffer.byteLength(r.yaml)} bytes, over the ${MAX_RUNBOOK_BYTES / 1024} KiB a runbook may be; not written\n`
-        : `error: ${input.name}: the imported runbook does not validate (a bug in the importer): ${formatProblem(check.problems[0]!)}\n`);
+      fail(base, big
+        ? `${input.name}: the imported runbook would be ${Buffer.byteLength(r.yaml)} bytes, over the ${MAX_RUNBOOK_BYTES / 1024} KiB a runbook may be; not written`
+        : `${input.name}: the imported runbook does not validate (a bug in the importer): ${formatProblem(check.problems[0]!)}`);
       continue;
     }
-    const s = r.runbook.steps;
-    const counts = `${s.filter((x) => x.kind === 'check').length} check, ${s.filter((x) => x.kind === 'action').length} action, ${s.filter((x) => x.kind === 'manual').length} manual`;
-    const report = [`${input.name} → ${r.runbook.id}: ${s.length} steps (${counts}), ${r.runbook.parameters?.length ?? 0} parameters${r.runbook.match ? `, matches alertname=${r.runbook.match[0]!.labels!.alertname}` : ''}`, ...r.review.map((x) => `  review: ${x}`)].join('\n');
+    const counts = `${base.steps!.check} check, ${base.steps!.action} action, ${base.steps!.manual} manual`;
+    const report = [`${input.name} → ${r.runbook.id}: ${s.length} steps (${counts}), ${base.parameters} parameters${base.matches ? `, matches alertname=${base.matches}` : ''}`, ...r.review.map((x) => `  review: ${x}`)].join('\n');
     if (opts.dryRun) {
-      ctx.stdout.write(r.yaml);
-      ctx.stderr.write(`${report}\n`);
+      if (opts.json) results.push({ ...base, yaml: r.yaml });
+      else {
+        ctx.stdout.write(r.yaml);
+        ctx.stderr.write(`${report}\n`);
+      }
       continue;
     }
     const out = join(outDir, `${r.runbook.id}.yaml`);
+    const shown = relative(ctx.cwd, out) || out;
     // lstat: a dangling symlink exists too (existsSync would say no, and rename would replace it).
     let there = true;
     try {
@@ -80,13 +113,14 @@ export async function runbooksImport(ctx: Context, source: string, opts: ImportO
       there = false;
     }
     if (there && !opts.force) {
-      failed++;
-      ctx.stderr.write(`error: ${relative(ctx.cwd, out) || out} exists; not overwritten (use --force, or --id to choose another id)\n`);
+      fail(base, `${shown} exists; not overwritten (use --force, or --id to choose another id)`);
       continue;
     }
     makePrivateDir(outDir);
     writeFileAtomic(out, r.yaml);
-    print(ctx, `${report}\n  written: ${relative(ctx.cwd, out) || out}`);
+    results.push({ ...base, written: shown });
+    if (!opts.json) print(ctx, `${report}\n  written: ${shown}`);
   }
-  if (failed) throw new ExitError('conflict');
+  if (opts.json) printJson(ctx, { ok: failed === 0, dry_run: Boolean(opts.dryRun), runbooks: results });
+  if (failed) throw new ExitError('conflict', `${failed} of ${inputs.length} runbook${inputs.length === 1 ? '' : 's'} not written`);
 }

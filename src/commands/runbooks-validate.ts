@@ -8,7 +8,7 @@ export interface RunbooksValidateOptions {
   json?: boolean;
 }
 
-/** `oncall runbooks validate [PATH...]`: every problem in every file; exit 3 when any. */
+/** `oncall runbooks validate [PATH...]`: every problem in every file; exit 3 when any, else 4 when a path is missing. */
 export async function runbooksValidate(ctx: Context, paths: string[], opts: RunbooksValidateOptions): Promise<void> {
   const files: string[] = [];
   const missing: Problem[] = [];
@@ -40,7 +40,10 @@ export async function runbooksValidate(ctx: Context, paths: string[], opts: Runb
       if (r.problems.length === 0) print(ctx, `ok    ${r.file} (${r.id})`);
       for (const p of r.problems) print(ctx, formatProblem(p));
     }
-    print(ctx, `${results.length} file${results.length === 1 ? '' : 's'} checked, ${bad} with problems`);
+    print(ctx, `${results.length} file${results.length === 1 ? '' : 's'} checked, ${results.filter((r) => r.problems.length).length} with problems${missing.length ? `, ${missing.length} not found` : ''}`);
   }
-  if (bad > 0) throw new ExitError('invalidInput');
+  // A file that does not validate is exit 3; one that is not there at all is exit 4 (not found).
+  const invalid = results.filter((r) => r.problems.length).length;
+  if (invalid > 0) throw new ExitError('invalidInput', `${invalid} of ${results.length} runbook file${results.length === 1 ? '' : 's'} with problems`);
+  if (missing.length > 0) throw new ExitError('notFound', `no such file or folder: ${missing.map((m) => m.file).join(', ')}`);
 }

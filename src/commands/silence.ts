@@ -15,7 +15,7 @@ export interface SilenceOptions {
 }
 
 export async function silence(ctx: Context, opts: SilenceOptions): Promise<void> {
-  const [client, silences, { redact }] = await Promise.all([import('../alerts/alertmanager-client.js'), import('../alerts/silences.js'), import('../redact/index.js')]);
+  const [client, silences, { redact, redactDeep }] = await Promise.all([import('../alerts/alertmanager-client.js'), import('../alerts/silences.js'), import('../redact/index.js')]);
   const t = openTarget(ctx, opts.incident);
   try {
     const actor = await operator(ctx, opts.operator);
@@ -24,7 +24,8 @@ export async function silence(ctx: Context, opts: SilenceOptions): Promise<void>
       const active = t.state.silences.filter((x) => x.expired === undefined);
       if (active.length === 0) throw new UserError(`incident ${t.id} has no silence it created that is not expired yet`, { code: 'notFound', hint: 'silences created elsewhere: `amtool silence expire ID`' });
       if (!opts.yes) {
-        for (const x of active) print(ctx, `would expire silence ${x.id} at ${x.url} (created at #${x.seq}, until ${x.endsAt})`);
+        if (opts.json) printJson(ctx, { incident: t.id, expired: [], would_expire: active.map((x) => ({ id: x.id, url: x.url, seq: x.seq, ends_at: x.endsAt })) });
+        else for (const x of active) print(ctx, `would expire silence ${x.id} at ${x.url} (created at #${x.seq}, until ${x.endsAt})`);
         throw new UserError('not expired: read the list above, then add --yes', { code: 'usage' });
       }
       const done: { id: string; seq: number }[] = [];
@@ -41,12 +42,14 @@ export async function silence(ctx: Context, opts: SilenceOptions): Promise<void>
     const plan = silences.planSilence(t.state.alert, t.id, { url, duration: opts.for, ...(opts.comment !== undefined ? { comment: opts.comment } : {}), creator: actor.name, now: ctx.clock.now() });
     const shown = redact(plan.lines.join('\n'));
     if (!opts.yes) {
-      print(ctx, shown);
+      // The proposal is data too; with --json the lines the operator would confirm come as a list.
+      if (opts.json) printJson(ctx, { incident: t.id, created: false, proposed: redactDeep({ lines: plan.lines, matchers: plan.spec.matchers, starts_at: plan.spec.startsAt, ends_at: plan.spec.endsAt, comment: plan.spec.comment }) });
+      else print(ctx, shown);
       throw new UserError('not created: read the silence above, then add --yes', { code: 'usage' });
     }
-    ctx.stderr.write(`${shown}\n`);
+    if (!opts.json) ctx.stderr.write(`${shown}\n`);
     const e = await silences.createPlannedSilence(plan, t.store, actor);
-    if (opts.json) printJson(ctx, { incident: t.id, silence_id: e.data.silence_id, seq: e.seq, url: e.data.url, matchers: e.data.matchers, starts_at: e.data.starts_at, ends_at: e.data.ends_at });
+    if (opts.json) printJson(ctx, { incident: t.id, created: true, silence_id: e.data.silence_id, seq: e.seq, url: e.data.url, matchers: e.data.matchers, starts_at: e.data.starts_at, ends_at: e.data.ends_at });
     else print(ctx, `silence ${e.data.silence_id} created until ${e.data.ends_at} #${e.seq}`);
   } finally {
     t.store.close();

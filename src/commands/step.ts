@@ -61,10 +61,12 @@ export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & 
     const vars = Object.entries(c.vars).map(([k, v]) => `${k}=${c.secretVars.includes(k) ? '••••' : redact(shellQuote(v))}`);
     const shown = [`argv: ${redact(c.shownArgv.map(shellQuote).join(' '))}`, `cwd: ${c.cwd}`, `timeout: ${c.timeoutMs / 1000} s`, ...(vars.length ? [`shell variables (not exported to programs): ${vars.join(' ')}`] : [])].join('\n');
     if (!opts.yes) {
-      print(ctx, shown);
+      if (opts.json) printJson(ctx, { incident: t.id, step: stepId, ran: false, argv: c.shownArgv.map((a) => redact(a)), cwd: c.cwd, timeout_ms: c.timeoutMs, shell_variables: Object.fromEntries(Object.entries(c.vars).map(([k, v]) => [k, c.secretVars.includes(k) ? '••••' : redact(v)])) });
+      else print(ctx, shown);
       throw new UserError('not run: read the command above, then add --yes to run it', { code: 'usage' });
     }
-    ctx.stderr.write(`${shown}\n`);
+    // With --json, stderr carries nothing but an error object; the log records what ran.
+    if (!opts.json) ctx.stderr.write(`${shown}\n`);
     const ac = new AbortController();
     // Ctrl-C, a closed terminal or a kill: stop the command's process group and record that.
     const onSigint = () => ac.abort();
@@ -85,7 +87,7 @@ export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & 
       if (output) ctx.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
       print(ctx, `${stepId}: ${outcome!.ok ? 'done' : `FAILED (${outcome!.reason})`} #${outcome!.seq}${outcome!.next ? `; next: ${outcome!.next}` : ''}`);
     }
-    if (!outcome!.ok) throw new ExitError(ac.signal.aborted ? 'interrupted' : 'stepFailed');
+    if (!outcome!.ok) throw new ExitError(ac.signal.aborted ? 'interrupted' : 'stepFailed', `${stepId}: ${ac.signal.aborted ? 'interrupted' : `failed (${outcome!.reason})`}`);
   } finally {
     t.store.close();
   }

@@ -98,7 +98,8 @@ export function parseStrictYaml<T>(source: string, file: string, opts: StrictYam
     const problems = result.error.issues.map((issue) => {
       const path = issue.path.map(String);
       const pos = locate(doc, issue.path as (string | number)[], at, issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.[0] : undefined);
-      return { file, line: pos.line, col: pos.col, ...(path.length ? { path: path.join('.') } : {}), message: describeIssue(issue), ...(hintFor(issue) ? { hint: hintFor(issue)! } : {}) } satisfies Problem;
+      const hint = issue.code === 'unrecognized_keys' ? unknownKeyHint((issue as { keys?: string[] }).keys ?? [], knownKeys(opts.schema, issue.path as (string | number)[])) : hintFor(issue);
+      return { file, line: pos.line, col: pos.col, ...(path.length ? { path: path.join('.') } : {}), message: describeIssue(issue), ...(hint ? { hint } : {}) } satisfies Problem;
     });
     return { ok: false, problems: dedupe(problems) };
   }
@@ -294,7 +295,6 @@ function typeName(v: unknown): string {
 function hintFor(raw: unknown): string | undefined {
   const issue = raw as Issue;
   const last = issue.path[issue.path.length - 1];
-  if (issue.code === 'unrecognized_keys') return 'check the spelling; the docs list every key';
   if (issue.code === 'invalid_format' && (last === 'id' || issue.path.includes('next') || issue.path.includes('on_fail'))) return 'use lower-case letters, digits and dashes, e.g. check-disk';
   if (issue.code === 'invalid_format' && last === 'name') return 'use lower-case letters, digits and _, e.g. namespace';
   if (last === 'severity' && issue.path.length === 1) return 'e.g. severity: critical';
@@ -304,4 +304,70 @@ function hintFor(raw: unknown): string | undefined {
   if (issue.code === 'invalid_type' && issue.input === undefined) return `add "${String(last)}:"`;
   if (issue.code === 'invalid_type' && issue.expected === 'string' && typeof issue.input !== 'object') return 'quote the value, e.g. "yes" or "1.10"';
   return undefined;
+}
+
+/** "did you mean" for a misspelt key, else the keys that are allowed there. */
+export function unknownKeyHint(keys: string[], known: string[]): string {
+  if (known.length === 0) return 'check the spelling; the docs list every key';
+  const guesses = keys.map((k) => [k, closest(k, known)] as const).filter(([, g]) => g !== undefined);
+  if (guesses.length) return guesses.map(([k, g]) => `"${k}": did you mean "${g}"?`).join('; ');
+  return `the keys allowed here are ${known.map((k) => `"${k}"`).join(', ')}`;
+}
+
+/** The nearest known key by edit distance, if it is near enough to be a typo. */
+function closest(key: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best !== undefined && bestD <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+/** Edit distance where swapping two neighbours counts as one edit ("modle" is one from "model"). */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return Infinity;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The keys an object schema allows at a path (zod 4's definitions, walked through optionals, arrays and unions). */
+function knownKeys(schema: unknown, path: (string | number)[]): string[] {
+  const defOf = (x: unknown) => (x as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
+  const unwrap = (x: unknown): unknown[] => {
+    const def = defOf(x);
+    if (!def) return [];
+    switch (def.type) {
+      case 'optional': case 'nullable': case 'default': case 'readonly': case 'catch': case 'prefault': case 'nonoptional': return unwrap(def.innerType);
+      case 'pipe': return unwrap(def.in);
+      case 'lazy': return unwrap((def.getter as () => unknown)());
+      case 'union': return (def.options as unknown[]).flatMap(unwrap);
+      default: return [x];
+    }
+  };
+  let nodes = unwrap(schema);
+  for (const part of path) {
+    nodes = nodes.flatMap((n) => {
+      const def = defOf(n)!;
+      if (def.type === 'object' && typeof part === 'string') return unwrap((def.shape as Record<string, unknown>)[part]);
+      if (def.type === 'array' && typeof part === 'number') return unwrap(def.element);
+      if (def.type === 'record') return unwrap(def.valueType);
+      return [];
+    });
+  }
+  const keys = new Set<string>();
+  for (const n of nodes) {
+    const def = defOf(n)!;
+    if (def.type === 'object') for (const k of Object.keys(def.shape as object)) keys.add(k);
+  }
+  return [...keys].sort();
 }

@@ -106,7 +106,7 @@ describe('incidents and the log', () => {
 
   it('lists incidents newest first', async () => {
     const r = await oncall(['incidents', '--json'], env);
-    const rows = JSON.parse(r.stdout) as { id: string }[];
+    const rows = (JSON.parse(r.stdout) as { incidents: { id: string }[] }).incidents;
     expect(rows.map((x) => x.id)).toEqual([pdId, id]);
   });
 
@@ -163,7 +163,7 @@ describe('oncall start without a terminal', () => {
     const r = await oncall(['start', '--demo'], { ONCALL_HOME: home });
     expect(r.exitCode).toBe(7);
     expect(r.stderr).toBe('error: oncall start needs a terminal (stdin and stdout must be a TTY) (from scripts use oncall open, oncall note, oncall status, oncall step run|skip|done)');
-    expect(JSON.parse((await oncall(['incidents', '--json'], { ONCALL_HOME: home })).stdout)).toEqual([]);
+    expect(JSON.parse((await oncall(['incidents', '--json'], { ONCALL_HOME: home })).stdout)).toEqual({ schema_version: 1, incidents: [] });
   });
 });
 

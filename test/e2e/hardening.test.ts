@@ -55,7 +55,7 @@ describe('the data home is not a trap', () => {
     symlinkSync('/dev/zero', zero);
     const list = await oncall(['incidents', '--json'], h.env);
     expect(list.exitCode).toBe(0);
-    const rows = JSON.parse(list.stdout) as { id: string; status: string; title: string }[];
+    const rows = (JSON.parse(list.stdout) as { incidents: { id: string; status: string; title: string }[] }).incidents;
     expect(rows.find((r) => r.id === h.ids[2])).toMatchObject({ status: 'investigating', title: 'incident 2' });
     expect(rows.find((r) => r.id === h.ids[0])!.title).toMatch(/is a FIFO, not a regular file/);
     // The most recent open incident is found past the bad ones.
@@ -323,7 +323,7 @@ describe('nothing half-done', () => {
     const r = await oncall(['open', '--alert', alert], env);
     expect(r.exitCode).toBe(3);
     expect(oneLine(r.stderr)).toEqual([expect.stringMatching(/^error: the alert would take \d+ bytes in the log, over the 256 KiB a record may hold; no incident was opened/)]);
-    expect((await oncall(['incidents', '--json'], env)).stdout.trim()).toBe('[]');
+    expect(JSON.parse((await oncall(['incidents', '--json'], env)).stdout)).toEqual({ schema_version: 1, incidents: [] });
   });
 
   it('a NUL in argv or script, or a script too large to exec, fails validation', async () => {

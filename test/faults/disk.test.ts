@@ -68,7 +68,7 @@ describe('disk trouble', () => {
       ctx.skip();
     }
     const env = { ONCALL_HOME: join(mnt, 'home'), XDG_CONFIG_HOME: t.dir, XDG_CACHE_HOME: t.dir };
-    const list = JSON.parse((await oncall(['incidents', '--json'], env)).stdout) as { id: string }[];
+    const list = (JSON.parse((await oncall(['incidents', '--json'], env)).stdout) as { incidents: { id: string }[] }).incidents;
     const id = list[0]!.id;
     await execa('mount', ['-o', 'remount,ro', mnt]);
     try {

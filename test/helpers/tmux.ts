@@ -17,7 +17,8 @@ export class Tmux {
 
   /** Types text literally (no key-name lookup). */
   async type(text: string): Promise<void> {
-    await this.tmux('send-keys', '-t', this.session, '-l', text);
+    // "--": text that starts with a dash ("--yes") is not an option to tmux.
+    await this.tmux('send-keys', '-t', this.session, '-l', '--', text);
   }
 
   async screen(): Promise<string> {
