@@ -17,6 +17,7 @@ import { nodesBench } from './nodes.js';
 import { exportBench } from './export.js';
 import { hypothesesBench } from './hypotheses.js';
 import { redactBench } from './redact.js';
+import { fanoutBench } from './fanout.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/oncall.js');
@@ -147,6 +148,11 @@ try {
   if (want('redact')) {
     // 8. Redaction of ordinary output, before and after the maintained rule set.
     redactBench(say, work);
+  }
+
+  if (want('fanout')) {
+    // 9. Steps over many targets.
+    await fanoutBench(say, ROOT, work, env);
   }
 
   if (want('hypotheses')) {

@@ -130,9 +130,16 @@ model missing, timeout, malformed, error, none), 16 Alertmanager error, 17 unsaf
     .option('--incident <id>', 'incident id (default: the most recent open one)')
     .option('--yes', 'confirm running the command shown')
     .option('--param <name=value>', 'give a parameter (repeatable); secret ones are never recorded', collect)
+    .option('--targets <which>', 'steps with targets: all (default), failed (the ones not ok: failed, drifted, not run) or a comma-separated list')
     .option('--operator <name>', 'your name in the log')
     .option('--json', 'machine-readable output')
     .action(async (id: string, opts) => (await import('./commands/step.js')).stepRun(await ctx(), id, opts));
+  step.command('status')
+    .description('a step\'s status and, for a step with targets, each target\'s result')
+    .argument('<step>', 'step id')
+    .option('--incident <id>', 'incident id (default: the most recent open one)')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, opts) => (await import('./commands/step.js')).stepStatus(await ctx(), id, opts));
   step.command('skip')
     .description('skip a step, with a reason')
     .argument('<step>', 'step id')
@@ -221,7 +228,7 @@ model missing, timeout, malformed, error, none), 16 Alertmanager error, 17 unsaf
   examples(sub('start'), ['oncall start --demo', 'oncall start --runbook host-disk-full --alert alert.json', 'oncall start --incident 7k2q   # resume']);
   examples(sub('open'), ['oncall open --runbook host-disk-full --param instance=db-1:9100', 'curl -s "$AM/api/v2/alerts" | oncall open --alert -', 'oncall open --from-alertmanager http://127.0.0.1:9093 --alertname HostDiskFull --json']);
   examples(sub('note'), ['oncall note "restarted the api pods"', 'oncall note --kind impact "users=1200 duration=45m"', 'kubectl describe pod api-0 | oncall note -']);
-  examples(sub('step run'), ['oncall step run check-disk             # shows the command, runs nothing', 'oncall step run check-disk --yes --param mountpoint=/var']);
+  examples(sub('step run'), ['oncall step run check-disk             # shows the command, runs nothing', 'oncall step run check-disk --yes --param mountpoint=/var', 'oncall step run restart-pods --targets failed --yes   # only the targets not ok']);
   examples(sub('hypothesize'), ['oncall hypothesize', 'oncall hypothesize --you-first --mine "WAL archiving is stuck"', 'oncall hypothesize --json | jq \'.hypotheses[].grounding\'']);
   examples(sub('export-postmortem'), ['oncall export-postmortem > pm.md', 'oncall export-postmortem --final --out pm.md', 'oncall export-postmortem --json | jq .timeline']);
   examples(sub('runbooks import'), ['oncall runbooks import wiki/disk-full.md --dry-run', 'oncall runbooks import wiki/ --out runbooks/']);

@@ -16,7 +16,7 @@ export interface StepOptions {
   json?: boolean;
 }
 
-function findStep(t: Target, stepId: string) {
+export function findStep(t: Target, stepId: string) {
   const rb = t.state.runbook?.runbook;
   if (!rb) throw new UserError(`incident ${t.id} has no runbook`, { code: 'conflict' });
   const step = rb.steps.find((s) => s.id === stepId);
@@ -25,7 +25,7 @@ function findStep(t: Target, stepId: string) {
 }
 
 /** `oncall step run STEP --yes`: runs the step's command exactly as the TUI would, after the same checks. */
-export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & { yes?: boolean; param?: string[] }): Promise<void> {
+export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & { yes?: boolean; param?: string[]; targets?: string }): Promise<void> {
   const t = openTarget(ctx, opts.incident);
   try {
     findStep(t, stepId);
@@ -43,6 +43,13 @@ export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & 
       if (def.secret) secrets[name] = value;
     }
     const actor = await operator(ctx, opts.operator);
+    const step = findStep(t, stepId);
+    if (step.targets) {
+      if (opts.yes) for (const [name, value] of Object.entries(given)) if (!secrets[name] && t.state.params[name] !== value) t.store.append({ type: 'parameter.set', actor, data: { name, value } });
+      const { stepRunFanout } = await import('./step-fanout.js');
+      return await stepRunFanout(ctx, t, step, actor, { ...opts, secrets: { ...given }, defaultTimeoutMs: config.default_timeout !== undefined ? durationMs(config.default_timeout) : DEFAULT_TIMEOUT_MS });
+    }
+    if (opts.targets !== undefined) throw new UserError(`step ${stepId} has no targets; --targets is for steps that run over many`, { code: 'usage' });
     const p = prepareStep(t.state, stepId, { cwd: ctx.cwd, secrets: { ...given }, defaultTimeoutMs: config.default_timeout !== undefined ? durationMs(config.default_timeout) : DEFAULT_TIMEOUT_MS });
     if (p.ok && opts.yes) for (const [name, value] of Object.entries(given)) if (!secrets[name] && t.state.params[name] !== value) t.store.append({ type: 'parameter.set', actor, data: { name, value } });
     if (!p.ok) {
@@ -120,4 +127,33 @@ export async function stepDone(ctx: Context, stepId: string, opts: StepOptions):
   } finally {
     t.store.close();
   }
+}
+
+/** `oncall step status STEP`: where a step stands; for a step with targets, every target. */
+export async function stepStatus(ctx: Context, stepId: string, opts: { incident?: string; json?: boolean }): Promise<void> {
+  const { loadIncident, resolveIncidentId } = await import('../incident/incidents.js');
+  const id = resolveIncidentId(ctx.home, opts.incident, { anyStatus: true });
+  const { state } = loadIncident(ctx.home, id);
+  const rb = state.runbook?.runbook;
+  if (!rb) throw new UserError(`incident ${id} has no runbook`, { code: 'conflict' });
+  const step = rb.steps.find((s) => s.id === stepId);
+  if (!step) throw new UserError(`runbook ${rb.id} has no step "${stepId}"`, { code: 'notFound', hint: `steps: ${rb.steps.map((s) => s.id).join(', ')}` });
+  const st = state.steps[stepId] ?? { status: 'pending', runs: 0 };
+  const fan = st.fanout;
+  const { redact } = await import('../redact/index.js');
+  const rows = fan ? fan.targets.map((t) => ({ target: redact(t), status: fan.results[t]?.status ?? 'not-run', reason: fan.results[t]?.reason ?? null, seq: fan.results[t]?.seq ?? null })) : null;
+  if (opts.json) {
+    printJson(ctx, { incident: id, step: stepId, status: st.status, reason: st.reason ?? null, targets: rows });
+    return;
+  }
+  print(ctx, `${stepId}: ${st.status}${st.reason ? ` (${st.reason})` : ''}`);
+  if (!rows) {
+    if (step.targets) print(ctx, 'not run over its targets yet');
+    return;
+  }
+  const count = (s: string) => rows.filter((r) => r.status === s).length;
+  print(ctx, `${rows.length} targets: ${count('ok')} ok, ${count('failed')} failed, ${count('drifted')} drifted, ${count('not-run') + count('pending')} not run, ${count('running')} running when last recorded, ${count('refused')} refused`);
+  const { table } = await import('./shared.js');
+  const mark: Record<string, string> = { ok: '✓', failed: '✗', drifted: '↺', 'not-run': '·', pending: '·', running: '▶', refused: '⊘' };
+  print(ctx, table([['', 'TARGET', 'STATUS', 'SEQ', 'WHY'], ...rows.map((r) => [mark[r.status] ?? '?', r.target, r.status === 'pending' ? 'never started' : r.status === 'running' ? 'was running' : r.status, r.seq === null ? '' : `#${r.seq}`, r.reason ?? ''])]));
 }

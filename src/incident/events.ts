@@ -41,9 +41,12 @@ export interface EventDataMap {
   'step.skipped': { step: string; reason: string };
   'step.failed': { step: string; reason: string };
   /** A command's process group, recorded once it is running: on resume, is it still? */
-  'command.started': { step?: string; pid: number; host: string; start_ticks?: number; writer_pid: number };
+  'command.started': { step?: string; target?: string; role?: 'discover' | 'verify'; pid: number; host: string; start_ticks?: number; writer_pid: number };
   'command.ran': {
     step?: string;
+    /** Fan-out: the target this run was for; `role` says when it found the targets or verified one. */
+    target?: string;
+    role?: 'discover' | 'verify';
     argv: string[];
     shell: boolean;
     cwd: string;
@@ -57,6 +60,25 @@ export interface EventDataMap {
     stdout: CapturedOutput;
     stderr: CapturedOutput;
   };
+  /**
+   * Fan-out: the targets a run of the step covers (all of them, or the ones asked for again),
+   * those refused before anything ran (a value that fails the pattern), and the rules.
+   */
+  'fanout.planned': {
+    step: string;
+    source: 'param' | 'label' | 'command';
+    selection: 'all' | 'failed' | 'list';
+    targets: string[];
+    refused: { target: string; reason: string }[];
+    parallel: number;
+    canary?: number;
+    stop_after_failures?: number;
+    verify: boolean;
+  };
+  /** Fan-out: one target's result (drifted: the step succeeded there but verify failed). */
+  'target.finished': { step: string; target: string; status: 'ok' | 'failed' | 'drifted'; reason?: string };
+  /** Fan-out: the step ended without every target succeeding; names what did not. */
+  'step.partial': { step: string; total: number; ok: number; failed: string[]; drifted: string[]; not_run: string[]; refused: string[]; reason: string };
   'note.added': { text: string; kind?: NoteKind };
   /** A parameter given during the incident. Secret values are never written: only that one was given. */
   'parameter.set': { name: string; value?: string; secret?: boolean };

@@ -24,6 +24,12 @@ export function commandResult(c: Ran): string {
   return `exit ${c.exit_code}`;
 }
 
+/** A few names and how many more: `web-1, web-7 and 3 more`. */
+function names(list: readonly string[], max = 5): string {
+  const shown = list.slice(0, max).map((x) => one(x, 60)).join(', ');
+  return list.length > max ? `${shown} and ${list.length - max} more` : shown;
+}
+
 export function describeEvent(e: StoredEvent): string {
   const d = e.data as Record<string, unknown>;
   // Replay skips such a record; say what it is rather than read fields that are not there.
@@ -37,8 +43,11 @@ export function describeEvent(e: StoredEvent): string {
     case 'step.completed': return `step ${String(d.step)} done${d.via === 'manual' ? ' (by hand)' : ''}`;
     case 'step.skipped': return `step ${String(d.step)} skipped: ${one(String(d.reason))}`;
     case 'step.failed': return `step ${String(d.step)} failed: ${one(String(d.reason))}`;
-    case 'command.started': return `command started${d.step ? ` for step ${String(d.step)}` : ''}: process group ${String(d.pid)} on ${String(d.host)}`;
-    case 'command.ran': { const x = d as EventDataMap['command.ran']; return `ran ${one(x.argv[0] === '/bin/sh' && x.argv[1] === '-c' ? x.argv.slice(2).join(' ') : x.argv.join(' '), 120)} → ${commandResult(x)} in ${x.duration_ms} ms`; }
+    case 'command.started': return `command started${d.step ? ` for step ${String(d.step)}` : ''}${d.target !== undefined ? ` target ${one(String(d.target), 80)}${d.role === 'verify' ? ' (verify)' : ''}` : d.role === 'discover' ? ' (finding targets)' : ''}: process group ${String(d.pid)} on ${String(d.host)}`;
+    case 'fanout.planned': { const x = d as EventDataMap['fanout.planned']; return `step ${x.step}: ${x.targets.length} target${x.targets.length === 1 ? '' : 's'} planned (${x.selection}${x.parallel > 1 ? `, ${x.parallel} at once` : ''}${x.canary ? `, canary ${x.canary}` : ''}${x.stop_after_failures ? `, stop after ${x.stop_after_failures} failed` : ''})${x.refused.length ? `, ${x.refused.length} refused` : ''}`; }
+    case 'target.finished': return `step ${String(d.step)} target ${one(String(d.target), 80)}: ${String(d.status)}${d.reason ? ` (${one(String(d.reason), 80)})` : ''}`;
+    case 'step.partial': { const x = d as EventDataMap['step.partial']; return `step ${x.step} partial: ${x.ok} of ${x.total} ok${x.failed.length ? `, failed ${names(x.failed)}` : ''}${x.drifted.length ? `, drifted ${names(x.drifted)}` : ''}${x.not_run.length ? `, not run ${names(x.not_run)}` : ''}${x.refused.length ? `, refused ${names(x.refused)}` : ''}`; }
+    case 'command.ran': { const x = d as EventDataMap['command.ran']; return `${x.target !== undefined ? `[${one(x.target, 60)}${x.role === 'verify' ? ' verify' : ''}] ` : x.role === 'discover' ? '[finding targets] ' : ''}ran ${one(x.argv[0] === '/bin/sh' && x.argv[1] === '-c' ? x.argv.slice(2).join(' ') : x.argv.join(' '), 120)} → ${commandResult(x)} in ${x.duration_ms} ms`; }
     case 'note.added': { const x = d as EventDataMap['note.added']; return `${x.kind ? `${x.kind} ` : ''}note: ${one(x.text)}`; }
     case 'parameter.set': return d.secret ? `parameter ${String(d.name)} set (secret)` : `parameter ${String(d.name)}=${String(d.value)}`;
     case 'action.recorded': return `action: ${one(String(d.text))}`;

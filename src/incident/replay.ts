@@ -5,7 +5,26 @@
 import type { Alert } from '../alerts/types.js';
 import { isGroupPid, type Actor, type EventDataMap, type NoteKind, type Status, type StoredEvent } from './events.js';
 
-export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'partial';
+
+/** Fan-out: where one target stands. `pending` after a plan means it never started. */
+export type TargetStatus = 'pending' | 'running' | 'ok' | 'failed' | 'drifted' | 'not-run' | 'refused';
+
+export interface TargetState {
+  status: TargetStatus;
+  reason?: string;
+  /** seq of the event that last changed it. */
+  seq?: number;
+  /** Its process group while it runs (for resume after a crash). */
+  process?: { pid: number; host: string; start_ticks?: number; writer_pid: number; seq: number };
+}
+
+export interface FanoutState {
+  /** Every target of the step's last full plan (and any added by a later one), in order. */
+  targets: string[];
+  results: Record<string, TargetState>;
+  plan: EventDataMap['fanout.planned'] & { seq: number };
+}
 
 export interface StepState {
   status: StepStatus;
@@ -17,6 +36,8 @@ export interface StepState {
   seq?: number;
   /** The process group of its command while no result is recorded (see exec/group.ts). */
   process?: { pid: number; host: string; start_ticks?: number; writer_pid: number; seq: number };
+  /** Fan-out steps: each target's result. */
+  fanout?: FanoutState;
 }
 
 export interface Entry {
@@ -73,7 +94,7 @@ export function applyEvents(state: IncidentState, events: readonly StoredEvent[]
   const s: IncidentState = {
     ...state,
     params: { ...state.params },
-    steps: Object.fromEntries(Object.entries(state.steps).map(([k, v]) => [k, { ...v }])),
+    steps: Object.fromEntries(Object.entries(state.steps).map(([k, v]) => [k, { ...v, ...(v.fanout ? { fanout: { ...v.fanout, targets: [...v.fanout.targets], results: { ...v.fanout.results } } } : {}) }])),
     commands: [...state.commands], notes: [...state.notes], actions: [...state.actions], statusChanges: [...state.statusChanges],
     hypotheses: [...state.hypotheses], judgments: [...state.judgments],
     operators: [...state.operators], unknownTypes: [...state.unknownTypes], malformed: [...state.malformed], silences: state.silences.map((x) => ({ ...x })),
@@ -126,6 +147,9 @@ export function wellFormed(e: StoredEvent): boolean {
     case 'hypothesis.judged': return isStr(d.verdict) && isStr(d.reason) && isOptNum(d.seq) && isOptStr(d.cause);
     case 'silence.created': return isStr(d.silence_id) && isStr(d.url) && isStr(d.ends_at) && isStr(d.starts_at) && isStr(d.comment) && Array.isArray(d.matchers) && d.matchers.every((m) => isObj(m) && isStr(m.name) && isStr(m.value));
     case 'silence.expired': return isStr(d.silence_id) && isStr(d.url);
+    case 'fanout.planned': return isStr(d.step) && Array.isArray(d.targets) && d.targets.every(isStr) && Array.isArray(d.refused) && d.refused.every((r) => isObj(r) && isStr(r.target) && isStr(r.reason)) && isStr(d.selection) && isStr(d.source) && typeof d.parallel === 'number';
+    case 'target.finished': return isStr(d.step) && isStr(d.target) && ['ok', 'failed', 'drifted'].includes(d.status as string) && isOptStr(d.reason);
+    case 'step.partial': return isStr(d.step) && isStr(d.reason) && ['failed', 'drifted', 'not_run', 'refused'].every((k) => Array.isArray(d[k]) && (d[k] as unknown[]).every(isStr));
     default: return true;
   }
 }
@@ -174,7 +198,38 @@ function apply(s: IncidentState, e: StoredEvent): void {
       break;
     case 'command.started': {
       const d = e.data as EventDataMap['command.started'];
-      if (d.step) step(s, d.step).process = { pid: d.pid, host: d.host, ...(d.start_ticks !== undefined ? { start_ticks: d.start_ticks } : {}), writer_pid: d.writer_pid, seq: e.seq };
+      const proc = { pid: d.pid, host: d.host, ...(d.start_ticks !== undefined ? { start_ticks: d.start_ticks } : {}), writer_pid: d.writer_pid, seq: e.seq };
+      const fan = d.step ? s.steps[d.step]?.fanout : undefined;
+      if (fan && d.target !== undefined) {
+        if (d.role !== 'verify') fan.results[d.target] = { status: 'running', seq: e.seq, process: proc };
+        else fan.results[d.target] = { ...fan.results[d.target]!, process: proc };
+      } else if (d.step) step(s, d.step).process = proc;
+      break;
+    }
+    case 'fanout.planned': {
+      const d = e.data as EventDataMap['fanout.planned'];
+      const st = step(s, d.step);
+      const refused = d.refused.map((r) => r.target);
+      if (d.selection === 'all' || !st.fanout) st.fanout = { targets: [...d.targets, ...refused.filter((r) => !d.targets.includes(r))], results: {}, plan: { ...d, seq: e.seq } };
+      else {
+        st.fanout.plan = { ...d, seq: e.seq };
+        for (const t of [...d.targets, ...refused]) if (!st.fanout.targets.includes(t)) st.fanout.targets.push(t);
+      }
+      for (const t of d.targets) st.fanout.results[t] = { status: 'pending', seq: e.seq };
+      for (const r of d.refused) st.fanout.results[r.target] = { status: 'refused', reason: r.reason, seq: e.seq };
+      break;
+    }
+    case 'target.finished': {
+      const d = e.data as EventDataMap['target.finished'];
+      const fan = s.steps[d.step]?.fanout;
+      if (fan) fan.results[d.target] = { status: d.status, ...(d.reason !== undefined ? { reason: d.reason } : {}), seq: e.seq };
+      break;
+    }
+    case 'step.partial': {
+      const d = e.data as EventDataMap['step.partial'];
+      setStep(s, d.step, 'partial', e.seq, d.reason);
+      const fan = s.steps[d.step]?.fanout;
+      if (fan) for (const t of d.not_run) if (fan.results[t]?.status === 'pending' || fan.results[t]?.status === 'running') fan.results[t] = { status: 'not-run', seq: e.seq };
       break;
     }
     case 'command.ran': {
@@ -183,8 +238,13 @@ function apply(s: IncidentState, e: StoredEvent): void {
       if (d.step) {
         const st = step(s, d.step);
         st.lastCommand = e.seq;
-        st.runs++;
-        delete st.process;
+        if (d.target === undefined) {
+          st.runs++;
+          delete st.process;
+        } else if (st.fanout?.results[d.target]) {
+          const { process: _p, ...rest } = st.fanout.results[d.target]!;
+          st.fanout.results[d.target] = rest;
+        }
       }
       break;
     }

@@ -176,6 +176,16 @@ export function* renderMarkdownParts(pm: Postmortem): Generator<string> {
     L.push(`${md(f.runbook.title)} (${codeSpan(f.runbook.id)}, chosen by ${f.runbook.matched_by}; sha256 ${codeSpan(f.runbook.sha256.slice(0, 16))}…)`, '');
     L.push('| Step | Kind | Outcome | Reason | Ref |', '| --- | --- | --- | --- | --- |');
     for (const s of f.steps) L.push(`| ${cell(s.title)} (${codeSpan(s.id)}) | ${s.kind} | ${s.status} | ${s.reason ? cell(s.reason) : ''} | ${s.seq !== null ? `#${s.seq}` : ''} |`);
+    // A step over many targets: every target, so the ones that did not succeed cannot hide.
+    for (const s of f.steps.filter((x) => x.targets)) {
+      const t = s.targets!;
+      const ok = t.filter((x) => x.status === 'ok').length;
+      L.push('', `#### Targets of ${codeSpan(s.id)}: ${ok} of ${t.length} ok`, '', '| Target | Result | Reason | Ref |', '| --- | --- | --- | --- |');
+      for (const x of t) {
+        L.push(`| ${codeSpan(x.target)} | ${x.status} | ${x.reason ? cell(x.reason) : ''} | ${x.seq !== null ? `#${x.seq}` : ''} |`);
+        if (full()) yield take();
+      }
+    }
   } else L.push('No runbook was followed.');
   L.push('', '### Commands run', '');
   if (f.commands.length === 0) L.push('None.');

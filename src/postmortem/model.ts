@@ -80,7 +80,8 @@ export interface Postmortem {
     times: { alert_started: string | null; opened: string | null; mitigated: string | null; resolved: string | null };
     /** Seconds between the times above; null where either end is unknown. */
     durations: { detect_to_open: number | null; open_to_mitigate: number | null; detect_to_mitigate: number | null; open_to_resolve: number | null; detect_to_resolve: number | null };
-    steps: { id: string; title: string; kind: string; status: string; reason: string | null; seq: number | null }[];
+    /** `targets`: for a step over many targets, each one's result (the step is done only when all are ok). */
+    steps: { id: string; title: string; kind: string; status: string; reason: string | null; seq: number | null; targets?: { target: string; status: string; reason: string | null; seq: number | null }[] }[];
     commands: { seq: number; ts: string; step: string | null; argv: string[]; result: string; exit_code: number | null; duration_ms: number }[];
   };
   timeline: TimelineLine[];
@@ -207,7 +208,11 @@ export function buildPostmortem(state: IncidentState, events: readonly StoredEve
       },
       steps: (rb?.runbook.steps ?? []).map((st) => {
         const x = state.steps[st.id];
-        return { id: st.id, title: st.title, kind: st.kind, status: x?.status ?? 'pending', reason: x?.reason ?? null, seq: x?.seq ?? null };
+        const fan = x?.fanout;
+        return {
+          id: st.id, title: st.title, kind: st.kind, status: x?.status ?? 'pending', reason: x?.reason ?? null, seq: x?.seq ?? null,
+          ...(fan ? { targets: fan.targets.map((t) => ({ target: t, status: fan.results[t]?.status === 'pending' ? 'never started' : fan.results[t]?.status ?? 'not-run', reason: fan.results[t]?.reason ?? null, seq: fan.results[t]?.seq ?? null })) } : {}),
+        };
       }),
       commands: state.commands.map((c) => ({ seq: c.seq, ts: c.ts, step: c.step ?? null, argv: [...c.argv], result: commandResult(c), exit_code: c.exit_code, duration_ms: c.duration_ms })),
     },

@@ -61,6 +61,13 @@ export function findIn(pattern: string, text: string): { index: number } | undef
   return m.find() ? { index: m.start() } : undefined;
 }
 
+/** The first match in one line: its first capture group when the pattern has one, else the whole match. */
+export function extractFrom(pattern: string, line: string): string | undefined {
+  const m = compile(pattern, false).matcher(line);
+  if (!m.find()) return undefined;
+  return m.groupCount() >= 1 && m.group(1) !== null ? m.group(1)! : m.group(0)!;
+}
+
 /** Whether the text holds a match (^ and $ at line ends). */
 export function matchesIn(pattern: string, text: string): boolean {
   return findIn(pattern, text) !== undefined;

@@ -1,7 +1,7 @@
 /** Cross-field rules that JSON Schema cannot state. Pure; returns every violation. */
 import { MAX_RECORD_BYTES } from '../incident/events.js';
 import { fullMatch, patternProblem } from './pattern.js';
-import type { Runbook } from './schema.js';
+import type { Runbook, Step } from './schema.js';
 import { DOCUMENTED_ENV, SHELL_SET, scanShell, type ShellScan } from './shell-vars.js';
 import { durationMs, envNameFor, isReservedEnv, MAX_TIMEOUT_MS, placeholdersIn } from './template.js';
 
@@ -71,7 +71,7 @@ export function checkRunbookRules(rb: Runbook): RuleViolation[] {
       if (names.length) out.push({ path: ['steps', i, 'command'], message: `shell command splices parameter {{${names[0]}}} into the shell string, which allows injection`, hint: `reference it as "$${envNameFor(names[0]!)}" (the parameter arrives as a shell variable)` });
       const scan = scanShell(s.command);
       if (scan.tooDeep) out.push({ path: ['steps', i, 'command'], message: 'the script nests $( ) or ` ` more than 64 levels deep, too deep to check which parameters it uses', hint: 'simplify it, or move it into a script file the step runs' });
-      const unknown = unknownIn(scan, [...params.keys()].map(envNameFor), s.environment ?? []);
+      const unknown = unknownIn(scan, [...params.keys()].map(envNameFor).concat(s.targets ? ['TARGET'] : []), s.environment ?? []);
       if (unknown.length) {
         const lower = unknown.find((u) => params.has(u));
         out.push({
@@ -85,11 +85,12 @@ export function checkRunbookRules(rb: Runbook): RuleViolation[] {
     if (Array.isArray(s.command)) {
       s.command.forEach((arg, j) => {
         for (const name of placeholdersIn(arg)) {
-          if (!params.has(name)) out.push({ path: ['steps', i, 'command', j], message: `{{${name}}} is not a declared parameter`, hint: params.size ? `declared: ${[...params.keys()].join(', ')}` : 'declare it under parameters:' });
+          if (!params.has(name) && !(name === 'target' && s.targets)) out.push({ path: ['steps', i, 'command', j], message: `{{${name}}} is not a declared parameter`, hint: params.size ? `declared: ${[...params.keys()].join(', ')}` : 'declare it under parameters:' });
         }
       });
     }
     if (s.shell !== true && s.command === undefined && s.kind !== 'manual' && s.shell !== undefined) out.push({ path: ['steps', i], key: 'shell', message: 'shell is set but there is no command' });
+    if (s.targets) out.push(...targetProblems(s, i, params));
     for (const key of ['output_matches', 'output_not_matches'] as const) {
       const re = s.expect?.[key];
       const bad = re === undefined ? null : compiles(re);
@@ -121,6 +122,35 @@ export function checkRunbookRules(rb: Runbook): RuleViolation[] {
       });
     }
   });
+  return out;
+}
+
+/** A fan-out step: one source of targets, a command that uses the target, patterns that compile. */
+function targetProblems(s: Step, i: number, params: Map<string, number>): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const t = s.targets!;
+  const at = ['steps', i, 'targets'];
+  const sources = (['from_param', 'from_label', 'from_command'] as const).filter((k) => t[k] !== undefined);
+  if (sources.length !== 1) out.push({ path: at, message: sources.length ? `targets come from one place, not ${sources.join(' and ')}` : 'targets need a source: from_param, from_label or from_command', hint: 'e.g. from_label: instance' });
+  if (t.from_param !== undefined && !params.has(t.from_param)) out.push({ path: [...at, 'from_param'], message: `"${t.from_param}" is not a declared parameter`, hint: params.size ? `declared: ${[...params.keys()].join(', ')}` : 'declare it under parameters:' });
+  if (params.has('target')) out.push({ path: [...at], message: 'a parameter named "target" would clash with the fan-out target', hint: 'rename the parameter' });
+  if (s.kind === 'manual' || s.command === undefined) out.push({ path: at, message: 'targets need a command to run for each one', hint: 'give the step a command that uses {{target}} (argv) or $TARGET (shell)' });
+  else {
+    const uses = Array.isArray(s.command) ? s.command.some((a) => placeholdersIn(a).includes('target')) : scanShell(s.command).reads.includes('TARGET');
+    if (!uses) out.push({ path: ['steps', i, 'command'], message: 'a step with targets must use its target, or every run would do the same thing', hint: Array.isArray(s.command) ? 'put {{target}} in the argv' : 'read "$TARGET" in the script' });
+  }
+  for (const key of ['pattern', 'match'] as const) {
+    const re = t[key];
+    const bad = re === undefined ? null : compiles(re);
+    if (bad) out.push({ path: [...at, key], message: `pattern ${JSON.stringify(re)} cannot be used: ${bad}`, hint: 'runbook patterns run on RE2, in linear time: rewrite it without lookaround or backreferences' });
+  }
+  if (t.match !== undefined && t.from_command === undefined) out.push({ path: [...at, 'match'], message: 'match filters the lines of from_command; there is none', hint: 'drop it' });
+  for (const key of ['from_command', 'verify'] as const) {
+    const c = t[key];
+    if (c === undefined) continue;
+    out.push(...commandProblems(c, [...at, key]));
+    if (typeof c === 'string' && placeholdersIn(c).length) out.push({ path: [...at, key], message: 'a shell string cannot splice {{...}}, which allows injection', hint: 'use "$TARGET" or the parameter\'s $NAME' });
+  }
   return out;
 }
 

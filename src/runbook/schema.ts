@@ -42,6 +42,23 @@ export const expectSchema = z.strictObject({
   output_not_matches: text.optional().describe('a line matching this regular expression means failure'),
 });
 
+/** A command given as an argv list, or as one string run with /bin/sh -c. */
+const anyCommand = z.union([z.array(z.string()).min(1), text]);
+
+/** Fan-out: the step runs once per target; see runbooks/README.md, "Steps over many targets". */
+export const targetsSchema = z.strictObject({
+  from_param: z.string().regex(new RegExp(PARAM_NAME_PATTERN)).optional().describe('a parameter holding the list: targets separated by commas, spaces or new lines'),
+  from_label: z.string().min(1).optional().describe('one target per firing alert of the incident (a grouped Alertmanager or PagerDuty payload): the value of this label'),
+  from_command: anyCommand.optional().describe('a read-only command run first (argv, or a string run with /bin/sh -c): each line of its output is a target'),
+  match: text.optional().describe('from_command: only lines matching this pattern count; its first capture group, if any, is the target'),
+  pattern: text.describe('every target must match this in full before anything runs, like a parameter'),
+  parallel: z.number().int().min(1).max(64).optional().describe('how many targets run at once (default 1)'),
+  canary: z.number().int().min(1).optional().describe('run this many targets first, show their results, and ask before the rest'),
+  stop_after_failures: z.number().int().min(1).optional().describe('start no more targets once this many have failed'),
+  verify: anyCommand.optional().describe('run per target after the step succeeded there ({{target}} / $TARGET); a failure marks the target drifted'),
+  max: z.number().int().min(1).max(10_000).optional().describe('refuse a plan with more targets than this (default 1000)'),
+}).describe('run the step once per target: {{target}} in argv, $TARGET in shell commands');
+
 export const stepSchema = z.strictObject({
   id,
   title: text,
@@ -57,6 +74,7 @@ export const stepSchema = z.strictObject({
   on_fail: target.optional().describe('step id to go to when this step fails, or end'),
   next: target.optional().describe('step id to go to when this step succeeds, or end'),
   warning: text.max(400).optional().describe('shown in full in the confirmation prompt (at most 400 characters, so it always fits)'),
+  targets: targetsSchema.optional(),
 });
 
 export const signalSchema = z.strictObject({
@@ -91,6 +109,7 @@ export const runbookSchema = z.strictObject({
 
 export type Runbook = z.infer<typeof runbookSchema>;
 export type Step = z.infer<typeof stepSchema>;
+export type Targets = z.infer<typeof targetsSchema>;
 export type Parameter = z.infer<typeof parameterSchema>;
 export type KnownCause = z.infer<typeof knownCauseSchema>;
 export type Matcher = z.infer<typeof matcherSchema>;

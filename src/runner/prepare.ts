@@ -61,14 +61,29 @@ export function shellPreamble(names: readonly string[]): string {
   return `unset ${names.join(' ')}; ${names.map((n) => `${n}=$ONCALL_P_${n}`).join(' ')}; unset ${names.map((n) => `ONCALL_P_${n}`).join(' ')}; `;
 }
 
-export function prepareStep(state: IncidentState, stepId: string, opts: { cwd: string; defaultTimeoutMs?: number; secrets?: Readonly<Record<string, string>> }): Preparation {
+export interface PrepareOptions {
+  cwd: string;
+  defaultTimeoutMs?: number;
+  secrets?: Readonly<Record<string, string>>;
+  /** Fan-out: the target this run is for, a parameter named "target" checked against the targets' pattern. */
+  target?: string;
+  /** Fan-out: run this instead of the step's command (its from_command or verify); a string runs with /bin/sh -c. */
+  command?: string | string[];
+}
+
+export function prepareStep(state: IncidentState, stepId: string, opts: PrepareOptions): Preparation {
   const rb = state.runbook?.runbook;
   if (!rb) return { ok: false, reason: 'no-runbook' };
-  const step = rb.steps.find((s) => s.id === stepId);
-  if (!step) return { ok: false, reason: 'unknown-step' };
+  const found = rb.steps.find((s) => s.id === stepId);
+  if (!found) return { ok: false, reason: 'unknown-step' };
+  const step: Step = opts.command === undefined ? found : { ...found, command: opts.command, shell: typeof opts.command === 'string', expect: undefined } as Step;
   if (step.command === undefined) return { ok: false, reason: 'no-command' };
-  const params = rb.parameters ?? [];
+  const params: Parameter[] = [...(rb.parameters ?? [])];
   const values: Record<string, string> = { ...state.params, ...(opts.secrets ?? {}) };
+  if (opts.target !== undefined && found.targets) {
+    params.push({ name: 'target', pattern: found.targets.pattern, description: 'the fan-out target' });
+    values.target = opts.target;
+  }
   const needed = paramsNeeded(step, params);
   // Fail closed: a parameter the step uses is never passed empty (grep -F "" matches everything),
   // nor as the log's masked copy of a secret (the command would get "[REDACTED:...]").

@@ -15,7 +15,9 @@ import { redact, redactDeep } from '../redact/index.js';
 import { matchKnownCauses } from '../runbook/known-causes.js';
 import { shellQuote } from '../runbook/render.js';
 import { executeStep, executeTyped, type StepProgress } from '../runner/execute.js';
+import { discoverTargets, executeFanout, planFanout, type FanoutProgress } from '../runner/fanout.js';
 import { prepareStep } from '../runner/prepare.js';
+import { planLines } from '../runner/plan-lines.js';
 import { HypothesesPanel, hypothesisLines, panelText } from './components/HypothesesPanel.js';
 import type { HypothesizeInput } from '../hypotheses/run.js';
 import { Confirm } from './components/Confirm.js';
@@ -87,6 +89,9 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
   /** Set when the terminal closes or we are killed: quit as soon as the running command is recorded. */
   const quitAfterRun = useRef(false);
   const secrets = useRef<Record<string, string>>({ ...givenSecrets });
+  /** Fan-out: targets a from_command step found (confirmed plan runs over exactly these), and the canary gate's answer. */
+  const discovered = useRef<Record<string, string[]>>({});
+  const canaryAnswer = useRef<((go: boolean) => void) | null>(null);
   const steps = useMemo(() => stepViews(incident), [incident]);
   const causes = useMemo(() => matchKnownCauses(incident), [incident]);
 
@@ -139,11 +144,11 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
     }
   }, [refresh]);
 
-  const consume = useCallback(async (gen: AsyncGenerator<StepProgress>, onDone: (p: Extract<StepProgress, { type: 'recorded' }>) => void) => {
+  const consume = useCallback(async <P extends StepProgress | FanoutProgress>(gen: AsyncGenerator<P>, onDone: (p: Extract<P, { type: 'recorded' }>) => void) => {
     try {
       for await (const p of gen) {
-        if (p.type === 'output') dispatch({ type: 'run-output', tail: p.tail, bytes: p.bytes });
-        else if (p.type === 'recorded') onDone(p);
+        if (p.type === 'output') dispatch({ type: 'run-output', tail: (p as Extract<StepProgress, { type: 'output' }>).tail, bytes: (p as Extract<StepProgress, { type: 'output' }>).bytes });
+        else if (p.type === 'recorded') onDone(p as Extract<P, { type: 'recorded' }>);
         refresh();
       }
     } catch (err) {
@@ -215,8 +220,32 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
     const state = follower.state;
     switch (effect.kind) {
       case 'prepare-run': {
-        const refused = secondRunRefused(state.steps[effect.stepId]);
+        const refused = secondRunRefused(state.steps[effect.stepId]) ?? Object.values(state.steps[effect.stepId]?.fanout?.results ?? {}).map((r) => secondRunRefused(r)).find(Boolean);
         if (refused) return dispatch({ type: 'message', text: `not run: ${refused.why}; ${refused.fix}`, tone: 'error' });
+        const fanStep = state.runbook?.runbook.steps.find((s) => s.id === effect.stepId);
+        if (fanStep?.targets) {
+          const from = fanStep.targets.from_command;
+          if (from !== undefined && !discovered.current[effect.stepId]) {
+            return dispatch({ type: 'confirm', confirm: { title: `Find the targets of ${effect.stepId}?`, lines: [`argv: ${redact(Array.isArray(from) ? from.map(shellQuote).join(' ') : `/bin/sh -c ${shellQuote(from)}`)}`, 'read-only (the runbook says so); the plan is shown before anything else runs'], onYes: { kind: 'discover', stepId: effect.stepId } } });
+          }
+          const selection = state.steps[effect.stepId]?.status === 'partial' ? 'failed' : 'all';
+          const planned = planFanout(state, effect.stepId, { cwd, defaultTimeoutMs, secrets: secrets.current, selection, ...(discovered.current[effect.stepId] ? { discovered: discovered.current[effect.stepId] } : {}) });
+          if (!planned.ok) {
+            const m = planned.missing?.[0];
+            if (m) return dispatch({ type: 'ask-param', name: m.name, stepId: effect.stepId, pattern: m.pattern, secret: !!m.secret, ...(m.description ? { description: m.description } : {}) });
+            return dispatch({ type: 'message', text: `not run: ${planned.reason}`, tone: 'error' });
+          }
+          const plan = planned.plan;
+          return dispatch({
+            type: 'confirm',
+            confirm: {
+              title: `Run ${effect.stepId} over ${plan.targets.length} target${plan.targets.length === 1 ? '' : 's'}?`,
+              lines: planLines(plan, redact),
+              ...(fanStep.warning ? { warning: fanStep.warning } : fanStep.kind === 'action' ? { warning: 'this step changes things' } : {}),
+              onYes: { kind: 'run-fanout', stepId: effect.stepId, selection },
+            },
+          });
+        }
         const p = prepareStep(state, effect.stepId, { cwd, defaultTimeoutMs, secrets: secrets.current });
         if (!p.ok) {
           if (p.reason === 'missing-params') {
@@ -257,6 +286,52 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         });
         return;
       }
+      case 'discover': {
+        const ac = new AbortController();
+        abortRef.current = ac;
+        dispatch({ type: 'run-started', label: `finding the targets of ${effect.stepId}`, stepId: effect.stepId, at: Date.now() });
+        void discoverTargets(store, actor, state, effect.stepId, { cwd, defaultTimeoutMs, secrets: secrets.current }, ac.signal).then((d) => {
+          abortRef.current = null;
+          dispatch({ type: 'run-finished' });
+          refresh();
+          if (!d.ok) return dispatch({ type: 'message', text: `not run: ${d.reason}`, tone: 'error' });
+          discovered.current[effect.stepId] = d.targets;
+          dispatch({ type: 'message', text: `${d.targets.length} target${d.targets.length === 1 ? '' : 's'} found (#${d.seq}); r shows the plan`, tone: 'ok' });
+        }, (err: unknown) => {
+          abortRef.current = null;
+          dispatch({ type: 'run-finished' });
+          dispatch({ type: 'message', text: `NOT RECORDED: ${(err as Error).message}`, tone: 'error' });
+        });
+        return;
+      }
+      case 'run-fanout': {
+        const planned = planFanout(state, effect.stepId, { cwd, defaultTimeoutMs, secrets: secrets.current, selection: effect.selection, ...(discovered.current[effect.stepId] ? { discovered: discovered.current[effect.stepId] } : {}) });
+        if (!planned.ok) return dispatch({ type: 'message', text: `not run: ${planned.reason}`, tone: 'error' });
+        delete discovered.current[effect.stepId];
+        const ac = new AbortController();
+        abortRef.current = ac;
+        const n = planned.plan.targets.length;
+        dispatch({ type: 'run-started', label: `${effect.stepId} over ${n} target${n === 1 ? '' : 's'}`, stepId: effect.stepId, at: Date.now() });
+        // The canary gate asks again, in the same confirm box; any key but y stops there.
+        const canaryGate = (c: { ok: number; failed: number; rest: number }) => new Promise<boolean>((resolve) => {
+          canaryAnswer.current = resolve;
+          dispatch({ type: 'confirm', confirm: { title: `Canary done: run the other ${c.rest}?`, lines: [`${c.ok} ok, ${c.failed} failed (the table shows each)`, 'y runs the rest; any other key stops here (the rest are recorded as not run)'], onYes: { kind: 'canary', go: true }, onNo: { kind: 'canary', go: false } } });
+        });
+        void consume(executeFanout(store, actor, planned.plan, { state, signal: ac.signal, canaryGate }), (r) => {
+          canaryAnswer.current = null;
+          const all = stepViews(follower.state);
+          const at = all.findIndex((s) => s.id === effect.stepId);
+          const target = r.next === 'end' ? undefined : r.next ?? (r.ok ? all[at + 1]?.id : undefined);
+          const ends = r.next === 'end' ? `the runbook ends here: ${effect.stepId} ${r.ok ? 'succeeded' : 'did not succeed on every target'} and its ${r.ok ? 'next' : 'on_fail'} route is end` : !target ? `${effect.stepId} is not done on every target and the runbook gives no on_fail route: r runs the ones not ok again` : undefined;
+          dispatch({ type: 'suggest', stepId: target, ...(ends ? { routeEnd: ends } : {}) });
+          dispatch({ type: 'message', text: r.ok ? `${effect.stepId} done on all ${r.counts.total} targets (#${r.seq})` : `${effect.stepId} PARTIAL: ${r.reason} (#${r.seq}); r runs the ones not ok again`, tone: r.ok ? 'ok' : 'error' });
+        });
+        return;
+      }
+      case 'canary':
+        canaryAnswer.current?.(effect.go);
+        canaryAnswer.current = null;
+        return;
       case 'confirm-typed':
         dispatch({ type: 'confirm', confirm: { lines: [`argv: /bin/sh -c ${shellQuote(effect.line)}`, `cwd: ${cwd}`, `timeout: ${defaultTimeoutMs / 1000} s`], warning: 'a command you typed, outside the runbook', onYes: { kind: 'run-typed', line: effect.line } } });
         return;

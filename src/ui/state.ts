@@ -18,6 +18,10 @@ export type FullTarget = 'step' | 'timeline-entry' | 'confirm' | 'panel' | 'help
 export type Effect =
   | { kind: 'prepare-run'; stepId: string }
   | { kind: 'run-step'; stepId: string }
+  /** Fan-out: find the targets (from_command), run the plan, answer the canary gate. */
+  | { kind: 'discover'; stepId: string }
+  | { kind: 'run-fanout'; stepId: string; selection: 'all' | 'failed' }
+  | { kind: 'canary'; go: boolean }
   | { kind: 'confirm-typed'; line: string }
   | { kind: 'run-typed'; line: string }
   | { kind: 'skip'; stepId: string; reason: string }
@@ -43,6 +47,8 @@ export interface ConfirmView {
   /** Shown whole, always (a runbook warning is at most 400 characters). */
   warning?: string;
   onYes: Effect;
+  /** What any other key means, when it is more than "nothing happens" (the canary gate: stop). */
+  onNo?: Effect;
 }
 
 /** The note kinds `n` offers, in the order Tab goes through them; '' is a plain note. */
@@ -235,10 +241,12 @@ function onKey(s: UiState, input: string, key: KeyInfo, steps: readonly StepView
   if (mode.kind === 'full') return onFullKey(s, mode, input, key, layout);
   if (mode.kind === 'confirm') {
     // Only a typed "y" confirms (never a pasted one); f shows the whole text first; anything else cancels.
-    if (s.pasting) return say({ ...s, mode: { kind: 'normal' } }, 'pasted text cancelled the confirmation: nothing was run', 'error');
+    if (s.pasting) return say(mode.confirm.onNo ? withEffect(s, mode.confirm.onNo, { mode: { kind: 'normal' } }) : { ...s, mode: { kind: 'normal' } }, 'pasted text cancelled the confirmation: nothing was run', 'error');
     if (input === 'y' && !key.ctrl) return withEffect(s, mode.confirm.onYes, { mode: { kind: 'normal' } });
     if (input === 'f' && !key.ctrl) return withEffect(s, { kind: 'show-full', what: 'confirm' });
-    return say({ ...s, mode: { kind: 'normal' } }, mode.confirm.title ? 'cancelled: nothing was changed' : 'cancelled: nothing was run');
+    if (mode.confirm.onNo) return withEffect(s, mode.confirm.onNo, { mode: { kind: 'normal' } });
+    const runs = ['run-step', 'run-fanout', 'run-typed', 'discover'].includes(mode.confirm.onYes.kind);
+    return say({ ...s, mode: { kind: 'normal' } }, runs ? 'cancelled: nothing was run' : 'cancelled: nothing was changed');
   }
   if (mode.kind === 'prompt') return onPromptKey(s, mode, input, key);
   if (s.pasting) return say(s, 'pasted text ignored: press n first to paste it into a note', 'error');

@@ -7,7 +7,7 @@ import { commandText } from '../runbook/render.js';
 import type { Step } from '../runbook/schema.js';
 import type { Running, StepView } from './state.js';
 
-export const MARKS: Record<StepState['status'], string> = { pending: '·', running: '▶', done: '✓', failed: '✗', skipped: '↷' };
+export const MARKS: Record<StepState['status'], string> = { pending: '·', running: '▶', done: '✓', failed: '✗', skipped: '↷', partial: '◐' };
 
 export interface Line {
   text: string;
@@ -189,9 +189,17 @@ export function stepDetail(d: DetailInput, width: number, height: number): Detai
   head.push({ text: truncate(`[${step.kind}] ${step.title}  (${step.id})`, width), bold: true });
   const cmd = shownCommand(step, state.params);
   if (cmd) for (const l of clip(wrap(`$ ${cmd}${step.shell ? '   (sh -c)' : ''}`, width), 3)) head.push({ text: l, color: 'cyan' });
-  if (st?.status === 'failed' || st?.status === 'skipped') for (const l of clip(wrap(`${st.status}: ${st.reason ?? ''}`, width), 3)) head.push({ text: l, color: st.status === 'failed' ? 'red' : 'gray' });
+  if (st?.status === 'failed' || st?.status === 'skipped' || st?.status === 'partial') for (const l of clip(wrap(`${st.status === 'partial' ? 'PARTIAL' : st.status}: ${st.reason ?? ''}`, width), 3)) head.push({ text: l, color: st.status === 'skipped' ? 'gray' : 'red' });
   const live = !!running && (running.stepId === step.id || !running.stepId);
   const ownRun = !!running && running.stepId === step.id;
+  if (step.targets && st?.fanout) {
+    // A step over many targets shows a table of them where a single command shows its output.
+    const flowLine = [step.next ? `next: ${step.next}` : '', step.on_fail ? `on fail: ${step.on_fail}` : ''].filter(Boolean).join('  ');
+    if (flowLine) head.push({ text: truncate(flowLine, width), dim: true });
+    const t = targetTable(st.fanout, ownRun);
+    const title = ownRun ? `${t.summary} · ${((d.now - running!.startedAt) / 1000).toFixed(0)} s · Ctrl-C cancels` : t.summary;
+    return { head, output: { title, lines: t.lines, live: ownRun } };
+  }
   // Started in the log, but not by this screen: another terminal runs it, or its writer died mid-run.
   const unfinished = st?.status === 'running' && !ownRun;
   if (unfinished) for (const l of wrap(unfinishedRun(st, d.check), width)) head.push({ text: l, color: 'yellow' });
@@ -217,6 +225,25 @@ export function stepDetail(d: DetailInput, width: number, height: number): Detai
   if (unfinished && st?.lastCommand !== undefined) return { head, olderOutput: st.lastCommand };
   const out = outputFor(state, step);
   return out ? { head, output: { ...out, live: false } } : { head };
+}
+
+const TARGET_MARK: Record<string, string> = { ok: '✓', failed: '✗', drifted: '↺', 'not-run': '·', pending: '·', running: '▶', refused: '⊘' };
+
+/** Fan-out: one line per target, with its mark and why, and the counts. `pending` is "never started" unless this screen is running it. */
+export function targetTable(fan: NonNullable<StepState['fanout']>, ownRun: boolean): { summary: string; lines: string[] } {
+  const counts: Record<string, number> = {};
+  const width = Math.min(40, Math.max(...fan.targets.map((t) => t.length), 6));
+  const lines = fan.targets.map((t) => {
+    const r = fan.results[t] ?? { status: 'not-run' as const };
+    counts[r.status] = (counts[r.status] ?? 0) + 1;
+    const word = r.status === 'pending' ? (ownRun ? 'waiting' : 'never started') : r.status === 'running' ? (ownRun ? 'running' : `was running${r.process ? ` (process group ${r.process.pid})` : ''}`) : r.status;
+    return `${TARGET_MARK[r.status] ?? '?'} ${truncate(t, width).padEnd(width)}  ${word}${r.reason ? `: ${r.reason}` : ''}`;
+  });
+  const n = (k: string) => counts[k] ?? 0;
+  // Short enough to stay whole in the output's header line at 80 columns: only counts that are not 0.
+  const parts = [[n('ok'), 'ok'], [n('failed'), 'failed'], [n('drifted'), 'drifted'], [n('not-run') + (ownRun ? 0 : n('pending')), 'not run'], [n('running'), ownRun ? 'running' : 'were running'], [ownRun ? n('pending') : 0, 'waiting'], [n('refused'), 'refused']] as const;
+  const summary = `${parts.filter(([k]) => k > 0).map(([k, w]) => `${k} ${w}`).join(', ') || 'none run'} of ${fan.targets.length}`;
+  return { summary, lines };
 }
 
 /** Output lines wrapped to the pane, blank lines kept. */

@@ -140,6 +140,22 @@ describe('errors under --json are one object on stderr', () => {
     writeFileSync(join(cfgHome, 'oncall', 'config.yaml'), 'operater: bob\n');
     const cfg = validError(await oncall(['incidents', '--json'], { ...env, XDG_CONFIG_HOME: cfgHome }), 3) as { error: { hint: string } };
     expect(cfg.error.hint).toBe('"operater": did you mean "operator"?');
+    // A step over many targets: its plan, its result with counts, and step status.
+    const fan = join(t.dir, 'fan.yaml');
+    writeFileSync(fan, 'id: fan\ntitle: Fan\nsummary: Over targets.\nseverity: info\nparameters:\n  - name: hosts\n    pattern: "^[a-z0-9,]+$"\n    default: h1,h2,h3\nsteps:\n  - id: each\n    title: Each\n    kind: check\n    command: [test, "{{target}}", "!=", h2]\n    targets:\n      from_param: hosts\n      pattern: "^h[0-9]+$"\n      canary: 1\n');
+    await oncall(['open', '--runbook', fan, '--json'], env);
+    const fanPlan = await oncall(['step', 'run', 'each', '--json'], env);
+    expect((valid('step-plan', fanPlan.stdout) as { fanout: { targets: number } }).fanout.targets).toBe(3);
+    validError(fanPlan, 2);
+    const fanRun = await oncall(['step', 'run', 'each', '--yes', '--json'], env);
+    expect((valid('step-run', fanRun.stdout) as { targets: { not_run: string[] } }).targets.not_run).toEqual(['h2', 'h3']);
+    validError(fanRun, 9);
+    const fanAgain = await oncall(['step', 'run', 'each', '--targets', 'h2,h3', '--yes', '--json'], env);
+    expect((valid('step-run', fanAgain.stdout) as { targets: { failed: string[] } }).targets.failed).toEqual(['h2']);
+    expect((valid('step-status', (await oncall(['step', 'status', 'each', '--json'], env)).stdout) as { status: string }).status).toBe('partial');
+    // A step without targets: targets is null. (The oldest incident here follows the demo runbook.)
+    const oldest = (JSON.parse((await oncall(['incidents', '--json'], env)).stdout) as { incidents: { id: string }[] }).incidents.at(-1)!.id;
+    expect((valid('step-status', (await oncall(['step', 'status', 'load', '--json', '--incident', oldest], env)).stdout) as { targets: null }).targets).toBeNull();
     // A failing step prints its result on stdout and the error object on stderr.
     const rb = join(t.dir, 'fails.yaml');
     writeFileSync(rb, 'id: fails\ntitle: Fails\nsummary: A step that fails.\nseverity: info\nsteps:\n  - id: nope\n    title: Nope\n    kind: check\n    command: [sh, -c, "exit 3"]\n');

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import type { IncidentState } from '../../incident/replay.js';
 import { MARKS, truncate } from '../view.js';
 
-const MARK_COLOR = { pending: undefined, running: 'yellow', done: 'green', failed: 'red', skipped: 'gray' } as const;
+const MARK_COLOR = { pending: undefined, running: 'yellow', done: 'green', failed: 'red', skipped: 'gray', partial: 'red' } as const;
 
 export function StepList({ state, selected, width, height, color, dim = false }: { state: IncidentState; selected: number; width: number; height: number; color: boolean; dim?: boolean }) {
   const steps = state.runbook?.runbook.steps ?? [];
