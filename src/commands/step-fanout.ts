@@ -1,10 +1,10 @@
 /** `oncall step run STEP` for a step with targets: the plan, the canary gate, one line per target. */
 import { ExitError, UserError } from '../errors.js';
-import { secondRunRefused } from '../exec/group.js';
 import type { Actor } from '../incident/events.js';
 import { shellQuote } from '../runbook/render.js';
 import type { Step } from '../runbook/schema.js';
-import { discoverTargets, executeFanout, planFanout, type Selection } from '../runner/fanout.js';
+import { discoverTargets, executeFanout, fanoutBusy, planFanout, type Selection } from '../runner/fanout.js';
+import { durationMs } from '../runbook/template.js';
 import type { PrepareOptions } from '../runner/prepare.js';
 import { ENDS, planLines } from '../runner/plan-lines.js';
 import { print, printJson, type Context } from './context.js';
@@ -20,12 +20,10 @@ export function parseSelection(flag: string | undefined): Selection {
 }
 
 export async function stepRunFanout(ctx: Context, t: Target, step: Step, actor: Actor, opts: Omit<PrepareOptions, 'cwd'> & { yes?: boolean; json?: boolean; targets?: string }): Promise<void> {
-  const fan = t.state.steps[step.id]?.fanout;
-  for (const r of Object.values(fan?.results ?? {})) {
-    const refused = secondRunRefused(r);
-    if (refused) throw new UserError(`step ${step.id} was not run: ${refused.why}`, { code: 'conflict', hint: `${refused.fix}, then run the step again` });
-  }
+  const busy = fanoutBusy(t.state.steps[step.id]);
+  if (busy) throw new UserError(`step ${step.id} was not run: ${busy}`, { code: 'conflict' });
   const selection = parseSelection(opts.targets);
+  const stepTimeout = step.timeout !== undefined ? durationMs(step.timeout) : opts.defaultTimeoutMs ?? 60_000;
   const { redact } = await import('../redact/index.js');
   const prep = { ...opts, cwd: ctx.cwd };
   let discovered: string[] | undefined;
@@ -33,7 +31,7 @@ export async function stepRunFanout(ctx: Context, t: Target, step: Step, actor: 
     const cmd = step.targets!.from_command;
     if (!opts.yes) {
       const shown = redact(Array.isArray(cmd) ? cmd.map(shellQuote).join(' ') : cmd);
-      if (opts.json) printJson(ctx, { incident: t.id, step: step.id, ran: false, argv: Array.isArray(cmd) ? cmd.map(redact) : ['/bin/sh', '-c', redact(cmd)], cwd: ctx.cwd, timeout_ms: 0, shell_variables: {}, fanout: { targets: null, discover: shown } });
+      if (opts.json) printJson(ctx, { incident: t.id, step: step.id, ran: false, argv: Array.isArray(cmd) ? cmd.map(redact) : ['/bin/sh', '-c', redact(cmd)], cwd: ctx.cwd, timeout_ms: stepTimeout, shell_variables: {}, fanout: { targets: null, discover: shown } });
       else print(ctx, `targets come from: ${shown}\n(it is read-only and runs first, then the plan is shown before anything else runs)`);
       throw new UserError('not run: add --yes to find the targets and run the step over them', { code: 'usage' });
     }
@@ -42,7 +40,7 @@ export async function stepRunFanout(ctx: Context, t: Target, step: Step, actor: 
     discovered = d.targets;
   }
   const planned = planFanout(t.state, step.id, { ...prep, selection, ...(discovered ? { discovered } : {}) });
-  if (!planned.ok) throw new UserError(`step ${step.id} was not run: ${planned.reason}`, { code: planned.reason.includes('needs') ? 'usage' : 'conflict', ...(planned.hint ? { hint: planned.hint } : {}) });
+  if (!planned.ok) throw new UserError(`step ${step.id} was not run: ${planned.reason}`, { code: planned.code ?? (planned.missing ? 'usage' : 'conflict'), ...(planned.hint ? { hint: planned.hint } : planned.missing ? { hint: planned.missing.map((m) => `--param ${m.name}=VALUE`).join(' ') } : {}) });
   const plan = planned.plan;
   const lines = planLines(plan, redact);
   if (!opts.yes) {
@@ -50,7 +48,7 @@ export async function stepRunFanout(ctx: Context, t: Target, step: Step, actor: 
     if (opts.json) {
       printJson(ctx, {
         incident: t.id, step: step.id, ran: false,
-        argv: (first?.shownArgv ?? []).map((a) => redact(a)), cwd: ctx.cwd, timeout_ms: first?.timeoutMs ?? 0, shell_variables: {},
+        argv: (first?.shownArgv ?? []).map((a) => redact(a)), cwd: ctx.cwd, timeout_ms: first?.timeoutMs ?? stepTimeout, shell_variables: {},
         fanout: { targets: plan.targets.length, parallel: plan.parallel, canary: plan.canary ?? null, stop_after_failures: plan.stopAfterFailures ?? null, verify: plan.verify.size > 0, first: plan.targets.slice(0, ENDS).map(redact), last: plan.targets.slice(-ENDS).map(redact), refused: plan.refused.map((r) => ({ target: redact(r.target), reason: r.reason })) },
       });
     } else print(ctx, lines.join('\n'));
@@ -66,7 +64,12 @@ export async function stepRunFanout(ctx: Context, t: Target, step: Step, actor: 
     const { createInterface } = await import('node:readline');
     const rl = createInterface({ input: ctx.stdin, output: ctx.stderr });
     try {
-      const answer = await new Promise<string>((r) => rl.question(`canary: ${c.ok} ok, ${c.failed} failed. Run the other ${c.rest}? [y/N] `, r));
+      // Ctrl-C or end of input at the question is a no: the rest are recorded as not run.
+      const answer = await new Promise<string>((r) => {
+        rl.on('SIGINT', () => r(''));
+        rl.on('close', () => r(''));
+        rl.question(`canary: ${c.ok} ok, ${c.failed} failed. Run the other ${c.rest}? [y/N] `, r);
+      });
       return /^y(es)?$/i.test(answer.trim());
     } finally {
       rl.close();
@@ -84,7 +87,9 @@ export async function stepRunFanout(ctx: Context, t: Target, step: Step, actor: 
   }
   const o = outcome!;
   const c = o.counts;
-  if (opts.json) printJson(ctx, { incident: t.id, step: step.id, ok: o.ok, reason: o.reason ?? null, seq: o.seq, next: o.next ?? null, targets: { total: c.total, ok: c.ok, failed: c.failed, drifted: c.drifted, not_run: c.notRun, refused: c.refused } });
-  else print(ctx, `${step.id}: ${o.ok ? `done (${c.ok} of ${c.total} targets ok)` : `PARTIAL (${o.reason})`} #${o.seq}${o.next ? `; next: ${o.next}` : ''}${o.ok ? '' : `\nrun the rest again: oncall step run ${step.id} --targets failed --yes`}`);
+  const names = (l: string[]) => l.map((x) => redact(x));
+  const again = c.failed.length + c.drifted.length + c.notRun.length > 0;
+  if (opts.json) printJson(ctx, { incident: t.id, step: step.id, ok: o.ok, reason: o.reason ?? null, seq: o.seq, next: o.next ?? null, targets: { total: c.total, ok: c.ok, failed: names(c.failed), drifted: names(c.drifted), not_run: names(c.notRun), refused: names(c.refused) } });
+  else print(ctx, `${step.id}: ${o.ok ? `done (${c.ok} of ${c.total} targets ok)` : `PARTIAL (${redact(o.reason ?? '')})`} #${o.seq}${o.next ? `; next: ${o.next}` : ''}${o.ok ? '' : again ? `\nrun the rest again: oncall step run ${step.id} --targets failed --yes` : '\nonly refused targets are left: fix their values where they come from'}`);
   if (!o.ok) throw new ExitError(ac.signal.aborted ? 'interrupted' : 'stepFailed', `${step.id}: ${o.reason}`);
 }

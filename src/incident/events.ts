@@ -8,7 +8,7 @@ export interface Actor {
   name: string;
 }
 
-export const NOTE_KINDS = ['summary', 'impact', 'trigger', 'root-cause', 'resolution', 'detection', 'lesson', 'went-well', 'went-wrong', 'lucky', 'action', 'hypothesis'] as const;
+export const NOTE_KINDS = ['summary', 'impact', 'trigger', 'root-cause', 'resolution', 'detection', 'lesson', 'went-well', 'went-wrong', 'lucky', 'action', 'hypothesis', 'comms'] as const;
 export type NoteKind = (typeof NOTE_KINDS)[number];
 
 /** The plain note you-first mode writes when the operator has no hypothesis of their own. */
@@ -68,12 +68,17 @@ export interface EventDataMap {
     step: string;
     source: 'param' | 'label' | 'command';
     selection: 'all' | 'failed' | 'list';
+    /** Every target the step has as of this plan (what done is counted over); `targets` is what this run covers. */
+    all?: string[];
     targets: string[];
     refused: { target: string; reason: string }[];
     parallel: number;
     canary?: number;
     stop_after_failures?: number;
     verify: boolean;
+    /** The oncall process running the plan: while it lives and the step has no outcome yet, the step is busy. */
+    writer_pid?: number;
+    host?: string;
   };
   /** Fan-out: one target's result (drifted: the step succeeded there but verify failed). */
   'target.finished': { step: string; target: string; status: 'ok' | 'failed' | 'drifted'; reason?: string };

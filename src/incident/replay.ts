@@ -210,9 +210,12 @@ function apply(s: IncidentState, e: StoredEvent): void {
       const d = e.data as EventDataMap['fanout.planned'];
       const st = step(s, d.step);
       const refused = d.refused.map((r) => r.target);
-      if (d.selection === 'all' || !st.fanout) st.fanout = { targets: [...d.targets, ...refused.filter((r) => !d.targets.includes(r))], results: {}, plan: { ...d, seq: e.seq } };
+      const all = Array.isArray(d.all) && d.all.every(isStr) ? d.all : undefined;
+      if (d.selection === 'all' || !st.fanout) st.fanout = { targets: all ?? [...d.targets, ...refused.filter((r) => !d.targets.includes(r))], results: {}, plan: { ...d, seq: e.seq } };
       else {
         st.fanout.plan = { ...d, seq: e.seq };
+        // The step's targets are its source's as of this plan; results of ones still there are kept.
+        if (all) st.fanout.targets = [...all];
         for (const t of [...d.targets, ...refused]) if (!st.fanout.targets.includes(t)) st.fanout.targets.push(t);
       }
       for (const t of d.targets) st.fanout.results[t] = { status: 'pending', seq: e.seq };

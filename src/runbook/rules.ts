@@ -90,7 +90,7 @@ export function checkRunbookRules(rb: Runbook): RuleViolation[] {
       });
     }
     if (s.shell !== true && s.command === undefined && s.kind !== 'manual' && s.shell !== undefined) out.push({ path: ['steps', i], key: 'shell', message: 'shell is set but there is no command' });
-    if (s.targets) out.push(...targetProblems(s, i, params));
+    if (s.targets) out.push(...targetProblems(s, i, params, new Set((rb.parameters ?? []).filter((p) => p.secret).map((p) => p.name))));
     for (const key of ['output_matches', 'output_not_matches'] as const) {
       const re = s.expect?.[key];
       const bad = re === undefined ? null : compiles(re);
@@ -126,13 +126,15 @@ export function checkRunbookRules(rb: Runbook): RuleViolation[] {
 }
 
 /** A fan-out step: one source of targets, a command that uses the target, patterns that compile. */
-function targetProblems(s: Step, i: number, params: Map<string, number>): RuleViolation[] {
+function targetProblems(s: Step, i: number, params: Map<string, number>, secret: Set<string>): RuleViolation[] {
   const out: RuleViolation[] = [];
   const t = s.targets!;
   const at = ['steps', i, 'targets'];
   const sources = (['from_param', 'from_label', 'from_command'] as const).filter((k) => t[k] !== undefined);
   if (sources.length !== 1) out.push({ path: at, message: sources.length ? `targets come from one place, not ${sources.join(' and ')}` : 'targets need a source: from_param, from_label or from_command', hint: 'e.g. from_label: instance' });
   if (t.from_param !== undefined && !params.has(t.from_param)) out.push({ path: [...at, 'from_param'], message: `"${t.from_param}" is not a declared parameter`, hint: params.size ? `declared: ${[...params.keys()].join(', ')}` : 'declare it under parameters:' });
+  // Targets are recorded, shown and named in the plan and the postmortem: they cannot be secret.
+  if (t.from_param !== undefined && secret.has(t.from_param)) out.push({ path: [...at, 'from_param'], message: `parameter ${t.from_param} is secret, and targets are recorded and shown by name`, hint: 'take targets from a parameter that is not secret' });
   if (params.has('target')) out.push({ path: [...at], message: 'a parameter named "target" would clash with the fan-out target', hint: 'rename the parameter' });
   if (s.kind === 'manual' || s.command === undefined) out.push({ path: at, message: 'targets need a command to run for each one', hint: 'give the step a command that uses {{target}} (argv) or $TARGET (shell)' });
   else {
@@ -149,6 +151,12 @@ function targetProblems(s: Step, i: number, params: Map<string, number>): RuleVi
     const c = t[key];
     if (c === undefined) continue;
     out.push(...commandProblems(c, [...at, key]));
+    // Placeholders: declared parameters, and {{target}} in verify (finding the targets has none yet).
+    if (Array.isArray(c)) c.forEach((arg, j) => {
+      for (const name of placeholdersIn(arg)) {
+        if (!params.has(name) && !(name === 'target' && key === 'verify')) out.push({ path: [...at, key, j], message: `{{${name}}} is not ${name === 'target' ? 'known while the targets are being found' : 'a declared parameter'}`, hint: params.size ? `declared: ${[...params.keys()].join(', ')}` : 'declare it under parameters:' });
+      }
+    });
     if (typeof c === 'string' && placeholdersIn(c).length) out.push({ path: [...at, key], message: 'a shell string cannot splice {{...}}, which allows injection', hint: 'use "$TARGET" or the parameter\'s $NAME' });
   }
   return out;

@@ -6,16 +6,34 @@
  * screen and by `oncall step run`.
  */
 import type { Actor } from '../incident/events.js';
-import type { IncidentState, TargetStatus } from '../incident/replay.js';
+import type { IncidentState, StepState, TargetStatus } from '../incident/replay.js';
 import type { IncidentStore } from '../incident/store.js';
 import { extractFrom, fullMatch } from '../runbook/pattern.js';
 import type { Parameter, Step } from '../runbook/schema.js';
-import { groupIdentity } from '../exec/group.js';
+import { hostname } from 'node:os';
+import { groupIdentity, processAlive, secondRunRefused } from '../exec/group.js';
 import { runCommand, secretEnvValues, type RunResult } from '../exec/run.js';
 import { commandRecord, fitRecord, judge } from './execute.js';
 import { prepareStep, type PreparedCommand, type PrepareOptions } from './prepare.js';
 
 export const DEFAULT_MAX_TARGETS = 1000;
+
+/**
+ * Why a step over many targets cannot start now: another oncall on this machine is running a
+ * plan of it (its writer lives and the step has no outcome yet), or one of its targets' process
+ * groups still runs. A crashed writer's plan does not block.
+ */
+export function fanoutBusy(st: StepState | undefined): string | undefined {
+  const plan = st?.fanout?.plan;
+  if (st?.status === 'running' && plan?.writer_pid !== undefined && plan.writer_pid !== process.pid && plan.host === hostname() && processAlive(plan.writer_pid)) {
+    return `another oncall (pid ${plan.writer_pid}) is running this step over its targets (#${plan.seq}); wait for it, or stop it`;
+  }
+  for (const r of Object.values(st?.fanout?.results ?? {})) {
+    const refused = secondRunRefused(r);
+    if (refused) return `${refused.why}; ${refused.fix}`;
+  }
+  return undefined;
+}
 
 /** Which targets a run covers: every one, the ones not yet ok, or the ones named. */
 export type Selection = 'all' | 'failed' | string[];
@@ -24,6 +42,8 @@ export interface FanoutPlan {
   step: Step;
   source: 'param' | 'label' | 'command';
   selection: 'all' | 'failed' | 'list';
+  /** Every target the step has now (its source read today, before selection): what "done" is counted over. */
+  all: string[];
   /** The targets this run will run, in order. */
   targets: string[];
   commands: Map<string, PreparedCommand>;
@@ -34,7 +54,7 @@ export interface FanoutPlan {
   stopAfterFailures?: number;
 }
 
-export type PlanResult = { ok: true; plan: FanoutPlan } | { ok: false; reason: string; hint?: string; missing?: Parameter[] };
+export type PlanResult = { ok: true; plan: FanoutPlan } | { ok: false; reason: string; hint?: string; missing?: Parameter[]; code?: 'usage' };
 
 /** `a, b  c\nd` → [a, b, c, d]: commas, spaces or new lines between targets; each once. */
 export function splitList(text: string): string[] {
@@ -77,19 +97,26 @@ export function listTargets(state: IncidentState, step: Step, params: Readonly<R
   return { ok: false, reason: 'targets come from a command; run it first' };
 }
 
-/** The targets of `selection` among the step's known ones (the last full plan's). */
-export function selectTargets(state: IncidentState, stepId: string, all: string[], selection: Selection): { ok: true; targets: string[] } | { ok: false; reason: string } {
+/**
+ * The targets of `selection` among the step's current ones (`all`, read from its source now):
+ * `failed` is every current target not ok yet (failed, drifted, not run, never finished, or
+ * new since the last run); a target that is no longer in the source is not run again.
+ */
+export function selectTargets(state: IncidentState, stepId: string, all: string[], selection: Selection): { ok: true; targets: string[] } | { ok: false; reason: string; code?: 'usage' } {
   if (selection === 'all') return { ok: true, targets: all };
   const fan = state.steps[stepId]?.fanout;
   if (selection === 'failed') {
-    if (!fan) return { ok: false, reason: `step ${stepId} has not run over its targets yet` };
-    const again: TargetStatus[] = ['failed', 'drifted', 'not-run', 'pending', 'running'];
-    return { ok: true, targets: fan.targets.filter((t) => again.includes(fan.results[t]?.status ?? 'pending')) };
+    const again = all.filter((t) => !['ok', 'refused'].includes(fan?.results[t]?.status ?? 'not-run'));
+    if (again.length === 0) {
+      const refused = all.filter((t) => fan?.results[t]?.status === 'refused');
+      return { ok: false, reason: refused.length ? `only refused targets are left (${refused.slice(0, 5).join(', ')}${refused.length > 5 ? ` and ${refused.length - 5} more` : ''}): their values fail the pattern; fix them where they come from` : `every target of step ${stepId} succeeded; nothing to run again` };
+    }
+    return { ok: true, targets: again };
   }
-  const known = new Set([...(fan?.targets ?? []), ...all]);
+  const known = new Set(all);
   const unknown = selection.filter((t) => !known.has(t));
-  if (unknown.length) return { ok: false, reason: `not a target of step ${stepId}: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}` };
-  return { ok: true, targets: [...new Set(selection)] };
+  if (unknown.length) return { ok: false, code: 'usage', reason: `not a target of step ${stepId}: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}` };
+  return { ok: true, targets: all.filter((t) => selection.includes(t)) };
 }
 
 /** Prepares every target's command (and verify command); a target its pattern refuses is listed, never run. */
@@ -113,7 +140,7 @@ export function planFanout(state: IncidentState, stepId: string, opts: PrepareOp
   if (all.length > max) return { ok: false, reason: `step ${stepId} has ${all.length} targets, over its limit of ${max}`, hint: 'narrow the list, or raise targets.max in the runbook' };
   const sel = selectTargets(state, stepId, all, opts.selection);
   if (!sel.ok) return sel;
-  if (sel.targets.length === 0) return { ok: false, reason: opts.selection === 'failed' ? `every target of step ${stepId} succeeded; nothing to run again` : `step ${stepId} has no targets` };
+  if (sel.targets.length === 0) return { ok: false, reason: `step ${stepId} has no targets` };
   const commands = new Map<string, PreparedCommand>();
   const verify = new Map<string, PreparedCommand>();
   const refused: FanoutPlan['refused'] = [];
@@ -142,9 +169,10 @@ export function planFanout(state: IncidentState, stepId: string, opts: PrepareOp
   return {
     ok: true,
     plan: {
-      step, source, selection: Array.isArray(opts.selection) ? 'list' : opts.selection, targets: [...commands.keys()], commands, verify, refused,
+      step, source, selection: Array.isArray(opts.selection) ? 'list' : opts.selection, all, targets: [...commands.keys()], commands, verify, refused,
       parallel: t.parallel ?? 1,
-      ...(t.canary !== undefined ? { canary: t.canary } : {}),
+      // The canary guards the first run over the targets; a re-run of some of them is already a choice.
+      ...(t.canary !== undefined && opts.selection === 'all' ? { canary: t.canary } : {}),
       ...(t.stop_after_failures !== undefined ? { stopAfterFailures: t.stop_after_failures } : {}),
     },
   };
@@ -152,6 +180,8 @@ export function planFanout(state: IncidentState, stepId: string, opts: PrepareOp
 
 function refusal(pattern: string, target: string): string | undefined {
   if (target.includes('\0')) return 'holds a NUL character';
+  // Whatever the command form: in a script "$TARGET" may still reach a program as an argument.
+  if (target.startsWith('-')) return 'starts with "-", so a program would read it as an option';
   if (!fullMatch(pattern, target)) return `does not match ${pattern}`;
   return undefined;
 }
@@ -202,7 +232,7 @@ export async function* executeFanout(store: IncidentStore, actor: Actor, plan: F
   store.append({ type: 'step.started', actor, data: { step: id, ...(first ? { argv: first.shownArgv, shell: first.shell, cwd: first.cwd, timeout_ms: first.timeoutMs } : {}) } });
   store.append({
     type: 'fanout.planned', actor,
-    data: { step: id, source: plan.source, selection: plan.selection, targets: plan.targets, refused: plan.refused, parallel: plan.parallel, ...(plan.canary !== undefined ? { canary: plan.canary } : {}), ...(plan.stopAfterFailures !== undefined ? { stop_after_failures: plan.stopAfterFailures } : {}), verify: plan.verify.size > 0 },
+    data: { step: id, source: plan.source, selection: plan.selection, all: plan.all, targets: plan.targets, refused: plan.refused, writer_pid: process.pid, host: hostname(), parallel: plan.parallel, ...(plan.canary !== undefined ? { canary: plan.canary } : {}), ...(plan.stopAfterFailures !== undefined ? { stop_after_failures: plan.stopAfterFailures } : {}), verify: plan.verify.size > 0 },
   });
   const results = new Map<string, 'ok' | 'failed' | 'drifted'>();
   const queue: FanoutProgress[] = [];
@@ -221,7 +251,11 @@ export async function* executeFanout(store: IncidentStore, actor: Actor, plan: F
     let v = judge(plan.step, r, cmd.shell);
     let status: 'ok' | 'failed' | 'drifted' = v.ok ? 'ok' : 'failed';
     const verify = plan.verify.get(target);
-    if (v.ok && verify && !opts.signal?.aborted) {
+    if (v.ok && verify && opts.signal?.aborted) {
+      // Not verified is not ok: the target may have drifted back.
+      status = 'failed';
+      v = { ok: false, reason: 'cancelled before verify' };
+    } else if (v.ok && verify) {
       const vr = await runOne(store, actor, verify, id, target, opts.signal, 'verify');
       const vv = judge(verify.step, vr, verify.shell);
       if (!vv.ok) {
@@ -254,10 +288,15 @@ export async function* executeFanout(store: IncidentStore, actor: Actor, plan: F
     const rest = plan.targets.slice(canary.length);
     if (canary.length) {
       await pool(canary);
+      if (opts.signal?.aborted) stopped ??= 'cancelled by the operator';
       if (!stopped) {
         const c = { ok: canary.filter((t) => results.get(t) === 'ok').length, failed: canary.filter((t) => results.get(t) !== 'ok' && results.has(t)).length, rest: rest.length };
         push({ type: 'canary', ...c });
-        const go = opts.canaryGate ? await opts.canaryGate(c) : false;
+        // A cancel (Ctrl-C, a closed terminal) while the question is open is a no.
+        const go = opts.canaryGate ? await new Promise<boolean>((resolve) => {
+          opts.canaryGate!(c).then(resolve, () => resolve(false));
+          opts.signal?.addEventListener('abort', () => resolve(false), { once: true });
+        }) : false;
         if (!go) stopped = `stopped after the canary (${c.ok} ok, ${c.failed} failed)`;
       }
     }
@@ -277,8 +316,8 @@ export async function* executeFanout(store: IncidentStore, actor: Actor, plan: F
   if (failure) throw failure;
 
   // The step's standing over every target it knows: earlier runs' results for the ones not in this plan.
-  const known = opts.state.steps[id]?.fanout;
-  const all = plan.selection === 'all' || !known ? [...plan.targets, ...plan.refused.map((r) => r.target)] : [...new Set([...known.targets, ...plan.targets, ...plan.refused.map((r) => r.target)])];
+  const known = plan.selection === 'all' ? undefined : opts.state.steps[id]?.fanout;
+  const all = plan.all;
   const statusOf = (t: string): TargetStatus => results.get(t) ?? (plan.refused.some((r) => r.target === t) ? 'refused' : plan.targets.includes(t) ? 'not-run' : known?.results[t]?.status ?? 'not-run');
   const counts: FanoutCounts = { total: all.length, ok: 0, failed: [], drifted: [], notRun: [], refused: [] };
   for (const t of all) {

@@ -15,7 +15,7 @@ import { redact, redactDeep } from '../redact/index.js';
 import { matchKnownCauses } from '../runbook/known-causes.js';
 import { shellQuote } from '../runbook/render.js';
 import { executeStep, executeTyped, type StepProgress } from '../runner/execute.js';
-import { discoverTargets, executeFanout, planFanout, type FanoutProgress } from '../runner/fanout.js';
+import { discoverTargets, executeFanout, fanoutBusy, planFanout, type FanoutProgress } from '../runner/fanout.js';
 import { prepareStep } from '../runner/prepare.js';
 import { planLines } from '../runner/plan-lines.js';
 import { HypothesesPanel, hypothesisLines, panelText } from './components/HypothesesPanel.js';
@@ -220,15 +220,19 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
     const state = follower.state;
     switch (effect.kind) {
       case 'prepare-run': {
-        const refused = secondRunRefused(state.steps[effect.stepId]) ?? Object.values(state.steps[effect.stepId]?.fanout?.results ?? {}).map((r) => secondRunRefused(r)).find(Boolean);
+        const refused = secondRunRefused(state.steps[effect.stepId]);
         if (refused) return dispatch({ type: 'message', text: `not run: ${refused.why}; ${refused.fix}`, tone: 'error' });
+        const busy = fanoutBusy(state.steps[effect.stepId]);
+        if (busy) return dispatch({ type: 'message', text: `not run: ${busy}`, tone: 'error' });
         const fanStep = state.runbook?.runbook.steps.find((s) => s.id === effect.stepId);
         if (fanStep?.targets) {
           const from = fanStep.targets.from_command;
           if (from !== undefined && !discovered.current[effect.stepId]) {
             return dispatch({ type: 'confirm', confirm: { title: `Find the targets of ${effect.stepId}?`, lines: [`argv: ${redact(Array.isArray(from) ? from.map(shellQuote).join(' ') : `/bin/sh -c ${shellQuote(from)}`)}`, 'read-only (the runbook says so); the plan is shown before anything else runs'], onYes: { kind: 'discover', stepId: effect.stepId } } });
           }
-          const selection = state.steps[effect.stepId]?.status === 'partial' ? 'failed' : 'all';
+          // After a partial run or a crash, r offers only the targets not ok: the ones that succeeded are never run again silently.
+          const st = state.steps[effect.stepId];
+          const selection = st?.fanout && st.status !== 'done' && Object.values(st.fanout.results).some((r) => r.status === 'ok') ? 'failed' : 'all';
           const planned = planFanout(state, effect.stepId, { cwd, defaultTimeoutMs, secrets: secrets.current, selection, ...(discovered.current[effect.stepId] ? { discovered: discovered.current[effect.stepId] } : {}) });
           if (!planned.ok) {
             const m = planned.missing?.[0];
@@ -324,7 +328,8 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
           const target = r.next === 'end' ? undefined : r.next ?? (r.ok ? all[at + 1]?.id : undefined);
           const ends = r.next === 'end' ? `the runbook ends here: ${effect.stepId} ${r.ok ? 'succeeded' : 'did not succeed on every target'} and its ${r.ok ? 'next' : 'on_fail'} route is end` : !target ? `${effect.stepId} is not done on every target and the runbook gives no on_fail route: r runs the ones not ok again` : undefined;
           dispatch({ type: 'suggest', stepId: target, ...(ends ? { routeEnd: ends } : {}) });
-          dispatch({ type: 'message', text: r.ok ? `${effect.stepId} done on all ${r.counts.total} targets (#${r.seq})` : `${effect.stepId} PARTIAL: ${r.reason} (#${r.seq}); r runs the ones not ok again`, tone: r.ok ? 'ok' : 'error' });
+          const again = r.counts.failed.length + r.counts.drifted.length + r.counts.notRun.length > 0;
+          dispatch({ type: 'message', text: r.ok ? `${effect.stepId} done on all ${r.counts.total} targets (#${r.seq})` : `${effect.stepId} PARTIAL: ${redact(r.reason ?? '')} (#${r.seq})${again ? '; r runs the ones not ok again' : '; only refused targets are left'}`, tone: r.ok ? 'ok' : 'error' });
         });
         return;
       }

@@ -98,7 +98,7 @@ describe('oncall completion', () => {
   };
   const cases: [string[], string[]][] = [
     [['st'], ['start', 'status', 'step']],
-    [['step', ''], ['run', 'skip', 'done']],
+    [['step', ''], ['run', 'status', 'skip', 'done']],
     [['step', 'run', '--y'], ['--yes']],
     [['note', '--kind', 'root'], ['root-cause']],
     [['status', 'mit'], ['mitigated']],

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, oncall, tempDir } from '../helpers/cli.js';
 import { Tmux } from '../helpers/tmux.js';
+import { groupState } from '../../src/exec/group.js';
 
 const t = tempDir('oncall-fanout-');
 afterAll(() => t.cleanup());
@@ -103,6 +104,16 @@ describe('a step over many targets', () => {
     expect((await status(c.env)).status).toBe('done');
   });
 
+  it('canary at a terminal: end of input (Ctrl-D) at the question is a no, and the step is recorded partial, not left running', async () => {
+    const c = await incident(`      from_param: hosts\n      pattern: '^h[0-9]+$'\n      canary: 1\n`, 'echo "$TARGET"');
+    await oncall(['open', '--runbook', c.rb, '--param', `hosts=${hosts(3)}`], c.env);
+    const r = await execa('script', ['-qec', `${process.execPath} ${BIN} step run each --yes`, '/dev/null'], { env: { ...process.env, ...c.env, ONCALL_OPERATOR: 'tester', XDG_CONFIG_HOME: c.dir }, input: '\u0004', reject: false, timeout: 60_000 });
+    expect(String(r.stdout)).toMatch(/Run the other 2\? \[y\/N\]/);
+    const s = await status(c.env);
+    expect(s.status).toBe('partial');
+    expect(s.targets.map((x) => x.status)).toEqual(['ok', 'not-run', 'not-run']);
+  });
+
   it('stop_after_failures: 2 leaves the rest not run', async () => {
     const c = await incident(`      from_param: hosts\n      pattern: '^h[0-9]+$'\n      stop_after_failures: 2\n`, 'case "$TARGET" in h2|h3) exit 1 ;; esac; echo ok');
     await oncall(['open', '--runbook', c.rb, '--param', `hosts=${hosts(10)}`], c.env);
@@ -174,8 +185,73 @@ describe('a step over many targets', () => {
         // already gone
       }
     }
-    // The log is whole, and a second run is refused while those groups might still run? They are gone now: it runs.
+    // The log is whole after the kill.
     expect((await oncall(['log', 'verify'], c.env)).exitCode).toBe(0);
+  }, 90_000);
+
+  it('Ctrl-C stops the running targets (their process groups) and records the rest as not run', async () => {
+    const c = await incident(`      from_param: hosts\n      pattern: '^h[0-9]+$'\n      parallel: 2\n`, 'sleep 30; echo "$TARGET"');
+    await oncall(['open', '--runbook', c.rb, '--param', `hosts=${hosts(6)}`], c.env);
+    const child = execa(process.execPath, [BIN, 'step', 'run', 'each', '--yes', '--json'], { env: { ...process.env, ...c.env, ONCALL_OPERATOR: 'tester', XDG_CONFIG_HOME: c.dir }, reject: false });
+    const logFile = () => readdirSync(join(c.env.ONCALL_HOME, 'incidents')).map((d) => join(c.env.ONCALL_HOME, 'incidents', d, 'log.jsonl'))[0]!;
+    const deadline = Date.now() + 60_000;
+    while ((readFileSync(logFile(), 'utf8').match(/"type":"command.started"/g) ?? []).length < 2) {
+      if (Date.now() > deadline) throw new Error('two targets never started');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    const out = JSON.parse(String(r.stdout)) as { targets: { ok: number; failed: string[]; not_run: string[] } };
+    expect(out.targets).toEqual({ total: 6, ok: 0, failed: ['h1', 'h2'], drifted: [], not_run: ['h3', 'h4', 'h5', 'h6'], refused: [] });
+    const s = await status(c.env);
+    expect(s.targets.find((x) => x.target === 'h1')).toMatchObject({ status: 'failed', reason: 'cancelled by the operator' });
+    // Their process groups have no live member: nothing of the step still runs (zombies waiting to be reaped do not count).
+    for (const e of (await logEvents(c.env)).filter((x) => x.type === 'command.started')) expect(groupState(e.data as never)).toBe('ended');
+  }, 90_000);
+
+  it('counts are over every current target: a first run of a named few is not done; a changed list is what counts', async () => {
+    const c = await incident(`      from_param: hosts\n      pattern: '^h[0-9]+$'\n      canary: 1\n`, 'echo "$TARGET"');
+    await oncall(['open', '--runbook', c.rb, '--param', 'hosts=h1,h2,h3'], c.env);
+    const first = await oncall(['step', 'run', 'each', '--targets', 'h1', '--yes', '--json'], c.env);
+    expect(first.exitCode).toBe(9);
+    expect(JSON.parse(first.stdout)).toMatchObject({ ok: false, targets: { total: 3, ok: 1, not_run: ['h2', 'h3'] } });
+    // --targets failed runs the ones not ok, and the canary (a first-run guard) does not stop it.
+    const again = JSON.parse((await oncall(['step', 'run', 'each', '--targets', 'failed', '--yes', '--json'], c.env)).stdout) as { ok: boolean; targets: { total: number; ok: number } };
+    expect(again).toMatchObject({ ok: true, targets: { total: 3, ok: 3 } });
+    // The source changed: h2 is gone, h4 is new; "failed" runs only h4, and h2 no longer counts.
+    const changed = JSON.parse((await oncall(['step', 'run', 'each', '--param', 'hosts=h1,h3,h4', '--targets', 'failed', '--yes', '--json'], c.env)).stdout) as { targets: { total: number; ok: number } };
+    expect(changed.targets).toMatchObject({ total: 3, ok: 3 });
+    const ran = (await logEvents(c.env)).filter((e) => e.type === 'command.ran').map((e) => e.data.target);
+    expect(ran).toEqual(['h1', 'h2', 'h3', 'h4']);
+  });
+
+  it('a target that starts with "-" is refused in a shell step too; when only refused ones are left, it says so', async () => {
+    const c = await incident(`      from_param: hosts\n      pattern: '^[-a-z0-9]+$'\n`, 'echo delete "$TARGET"');
+    await oncall(['open', '--runbook', c.rb, '--param', 'hosts=web-1,--all'], c.env);
+    const r = await oncall(['step', 'run', 'each', '--yes', '--json'], c.env);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, targets: { ok: 1, refused: ['--all'] } });
+    const again = await oncall(['step', 'run', 'each', '--targets', 'failed', '--yes'], c.env);
+    expect(again.stderr).toMatch(/only refused targets are left \(--all\)/);
+    expect((await oncall(['step', 'run', 'each', '--targets', 'nope', '--yes'], c.env)).exitCode).toBe(2);
+  });
+
+  it('a run is refused while another oncall runs the same step over its targets', async () => {
+    const c = await incident(`      from_param: hosts\n      pattern: '^h[0-9]+$'\n      canary: 1\n`, 'echo "$TARGET"');
+    await oncall(['open', '--runbook', c.rb, '--param', `hosts=${hosts(3)}`], c.env);
+    // The first run waits at its canary question (it has a terminal), the second is refused.
+    const first = execa('script', ['-qec', `${process.execPath} ${BIN} step run each --yes`, '/dev/null'], { env: { ...process.env, ...c.env, ONCALL_OPERATOR: 'tester', XDG_CONFIG_HOME: c.dir }, reject: false, timeout: 60_000 });
+    const deadline = Date.now() + 30_000;
+    while (!(await logEvents(c.env)).some((e) => e.type === 'target.finished')) {
+      if (Date.now() > deadline) throw new Error('the canary never finished');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const second = await oncall(['step', 'run', 'each', '--targets', 'h2', '--yes'], c.env);
+    expect(second.exitCode).toBe(8);
+    expect(second.stderr).toMatch(/another oncall \(pid \d+\) is running this step over its targets/);
+    first.stdin?.end('n\n');
+    await first;
+    expect((await status(c.env)).targets.map((x) => x.status)).toEqual(['ok', 'not-run', 'not-run']);
   }, 90_000);
 
   it('the postmortem lists every target of a fan-out step', async () => {
@@ -230,6 +306,13 @@ describe('the screen', () => {
 });
 
 describe('runbooks validate: targets', () => {
+  it('targets cannot come from a secret parameter (they are recorded and shown by name)', async () => {
+    const c = await incident(`      from_param: toks\n      pattern: x\n`, 'echo "$TARGET"', '', '  - name: toks\n    pattern: x\n    secret: true\n');
+    const r = await oncall(['runbooks', 'validate', c.rb], c.env);
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout).toMatch(/parameter toks is secret, and targets are recorded and shown by name/);
+  });
+
   it('needs one source, a command that uses the target, and patterns RE2 can run', async () => {
     const cases: [string, string, RegExp][] = [
       ['      pattern: x\n', 'echo "$TARGET"', /targets need a source/],
@@ -237,6 +320,8 @@ describe('runbooks validate: targets', () => {
       ['      from_param: hosts\n      pattern: x\n', 'echo same', /must use its target/],
       ['      from_param: nope\n      pattern: x\n', 'echo "$TARGET"', /"nope" is not a declared parameter/],
       ['      from_param: hosts\n      pattern: \'(?=x)\'\n', 'echo "$TARGET"', /cannot be used: it uses lookahead/],
+      ['      from_param: hosts\n      pattern: x\n      verify: [echo, "{{nope}}"]\n', 'echo "$TARGET"', /\{\{nope\}\} is not a declared parameter/],
+      ['      from_command: [echo, "{{target}}"]\n      pattern: x\n', 'echo "$TARGET"', /\{\{target\}\} is not known while the targets are being found/],
     ];
     for (const [targets, command, want] of cases) {
       const c = await incident(targets, command);
