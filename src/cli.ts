@@ -87,7 +87,13 @@ model missing, timeout, malformed, error, none), 16 Alertmanager error, 17 unsaf
     .description('append a note to an incident (default: the most recent open one)')
     .argument('<text...>', 'the note; - reads it from standard input')
     .option('--incident <id>', 'incident id, unique prefix or 4-letter suffix')
-    .addOption(new Option('--kind <kind>', 'postmortem section this note feeds').choices(['summary', 'impact', 'trigger', 'root-cause', 'resolution', 'detection', 'lesson', 'went-well', 'went-wrong', 'lucky', 'action', 'hypothesis', 'plain']))
+    .addOption(new Option('--kind <kind>', 'postmortem section this note feeds').choices(['summary', 'impact', 'trigger', 'root-cause', 'resolution', 'detection', 'lesson', 'went-well', 'went-wrong', 'lucky', 'action', 'hypothesis', 'comms', 'plain']))
+    .addHelpText('after', `
+Kinds: comms is an internal or status-page update (the postmortem's Messaging section).
+  impact: figures as name=value are tabled: "users=1200 duration=45m errors=3.2% checkout slow"
+  action: "[prevent] @alice JIRA-123 Add an 80% disk alert": type in brackets (mitigate, prevent,
+          process, detect, repair, other), owner as @name or "owner: name" (default: you), a
+          tracker reference (ABC-123, #123 or an issue URL).`)
     .option('--operator <name>', 'your name in the log')
     .option('--json', 'print {"incident", "seq", "hash"}')
     .action(async (text: string[], opts) => (await import('./commands/note.js')).note(await ctx(), text, opts));
@@ -100,6 +106,7 @@ model missing, timeout, malformed, error, none), 16 Alertmanager error, 17 unsaf
   log.command('verify')
     .description('check the hash chain and seq numbers; exit 5 naming the first bad seq')
     .option('--incident <id>', 'incident id (default: the most recent incident)')
+    .option('--upto <seq>', 'only up to this seq: the head hash a postmortem exported then states')
     .option('--json', 'machine-readable output')
     .action(async (opts, cmd: Command) => (await import('./commands/log-verify.js')).logVerify(await ctx(), { ...cmd.parent?.opts(), ...opts }));
 
@@ -190,7 +197,8 @@ model missing, timeout, malformed, error, none), 16 Alertmanager error, 17 unsaf
     .addOption(new Option('--format <format>', 'md or json (default: md)').choices(['md', 'json']))
     .option('--json', 'the same as --format json')
     .option('--out <file>', 'write to FILE atomically instead of stdout')
-    .option('--final', 'refuse unless Summary, Impact, Root causes and Action items are written and the log verifies; records the export')
+    .option('--final', 'refuse unless the incident was mitigated or resolved, Summary, Impact, Root causes and Action items are written and the log verifies; records the export')
+    .option('--allow-open', 'with --final: export an incident never mitigated or resolved (the document says so)')
     .option('--operator <name>', 'your name in the log (for --final)')
     .action(async (opts) => (await import('./commands/export-postmortem.js')).exportPostmortem(await ctx(), opts));
 

@@ -14,6 +14,7 @@ export interface ExportOptions {
   format?: string;
   out?: string;
   final?: boolean;
+  allowOpen?: boolean;
   operator?: string;
   /** Same as --format json (one CLI contract: --json on every command that prints data). */
   json?: boolean;
@@ -46,6 +47,7 @@ export async function exportPostmortem(ctx: Context, opts: ExportOptions): Promi
   if (opts.final) {
     if (!v.ok) throw new UserError(`not exported as final: the log fails verification at seq ${v.seq} (${v.reason})`, { code: 'logCorrupt', hint: 'run `oncall log verify`; a draft export still works' });
     if (pm.missing.length) throw new UserError(`not exported as final: ${pm.missing.join(', ')} ${pm.missing.length === 1 ? 'is' : 'are'} empty`, { code: 'conflict', hint: `write them with oncall note --kind summary|impact|root-cause|action "..." (--incident ${id.slice(-4)})` });
+    if (pm.facts.times.mitigated === null && pm.facts.times.resolved === null && !opts.allowOpen) throw new UserError(`not exported as final: incident ${id} was never marked mitigated or resolved`, { code: 'conflict', hint: 'mark it (oncall status mitigated|resolved), or add --allow-open to export it as final anyway' });
   }
   const out = opts.out ? resolve(ctx.cwd, opts.out) : undefined;
   // Markdown is rendered in parts, so a long timeline is never held as lines and as one string

@@ -1,8 +1,12 @@
 /**
- * The postmortem as Markdown. Everything that came from the log is neutralised: markdown
- * punctuation is escaped and URLs become code spans, so no link or image from a note, an
- * alert or command output is live in the document.
+ * The postmortem as Markdown. Everything that came from the log is neutralised: text goes
+ * through mdast-util-to-markdown as a text node, which escapes only what would otherwise
+ * become structure (a link, an image, HTML, a heading, emphasis), so the raw Markdown reads
+ * like the note (`pg_wal`, `(critical)`, `fine!` stay as written); URLs become code spans,
+ * so no link from a note, an alert or command output is live in the document.
  */
+import type { PhrasingContent } from 'mdast';
+import { toMarkdown } from 'mdast-util-to-markdown';
 import { shellQuote } from '../runbook/render.js';
 import { sanitize } from '../util/sanitize.js';
 import type { Entry, Postmortem } from './model.js';
@@ -18,13 +22,6 @@ export function codeSpan(text: string): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-function escapePlain(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]()!#|~{}])/g, '\\$1');
-}
 
 const PLAIN = /^[A-Za-z0-9 ,;:'"=/+%$?^.'’→\u00C0-\u024F-]*$/;
 
@@ -34,16 +31,20 @@ export function md(raw: string): string {
   const text = sanitize(raw);
   const flat = text.includes('\n') ? text.replace(/\s*\n\s*/g, ' ').trim() : text.trim();
   // Most text has nothing to escape and cannot start a list: skip the work.
-  if (PLAIN.test(flat) && !/^([-+]|\d+[.)])\s/.test(flat) && !/www\.|:\/\//i.test(flat)) return flat;
-  let out = '';
+  if (PLAIN.test(flat) && /^[A-Za-z\u00C0-\u024F]/.test(flat) && !/www\.|:\/\//i.test(flat)) return flat;
+  const children: PhrasingContent[] = [];
   let last = 0;
   for (const m of flat.matchAll(URLISH)) {
-    out += escapePlain(flat.slice(last, m.index)) + codeSpan(m[0]);
+    if (m.index! > last) children.push({ type: 'text', value: flat.slice(last, m.index) });
+    children.push({ type: 'inlineCode', value: m[0] });
     last = m.index! + m[0].length;
   }
-  out += escapePlain(flat.slice(last));
-  // A line starting with a list or heading marker would change the structure.
-  return out.replace(/^([-+]|\d+[.)])(\s)/, '\\$1$2');
+  if (last < flat.length) children.push({ type: 'text', value: flat.slice(last) });
+  // As the first thing in a paragraph: a leading "#", "-", "1." or ">" is escaped, as it must
+  // be wherever md() output starts a line or a list item's text.
+  const out = toMarkdown({ type: 'paragraph', children }).replace(/\n$/, '');
+  // A line of only "=" or "-" under a line of text is a setext heading underline: never let one stand.
+  return /^[=-]+$/.test(out) ? `\\${out}` : out;
 }
 
 /** For table cells: also escape the column separator inside code spans. */
@@ -111,13 +112,20 @@ export function* renderMarkdownParts(pm: Postmortem): Generator<string> {
   L.push(`**Incident:** ${pm.incident.id} · severity ${md(pm.incident.severity)} · ${pm.incident.status}  `);
   L.push(`**Date:** ${pm.date || '—'}  `);
   L.push(`**Authors:** ${pm.authors.length ? pm.authors.map(md).join(', ') : '—'}  `);
-  L.push(`**Status:** ${pm.status === 'final' ? 'Final' : 'Draft'}`);
+  L.push(`**Status:** ${pm.status === 'final' ? 'Final' : 'Draft'}${pm.status === 'final' && pm.facts.times.mitigated === null && pm.facts.times.resolved === null ? ' (exported while the incident was never marked mitigated or resolved)' : ''}`);
   L.push('', `_Facts (times, durations, steps, commands, timeline) are filled from the incident log. Analysis sections come only from notes written by people; model output appears only in the hypotheses table under Supporting information._`);
   if (pm.status === 'draft' && pm.missing.length) L.push('', `_Still to write before a final export: ${pm.missing.join(', ')}._`);
 
   L.push('', '## Summary', '', ...section(pm.sections.summary, 'summary'));
   L.push('', '## Impact', '', ...section(pm.sections.impact, 'impact'));
-  L.push('', '## Root causes', '', ...section(pm.sections.root_causes, 'root_causes'));
+  if (pm.impact_metrics.length) {
+    L.push('', '| Metric | Value | From |', '| --- | --- | --- |');
+    for (const m of pm.impact_metrics) L.push(`| ${cell(m.metric)} | ${cell(m.value)} | ${cell(m.by)}, #${m.seq} |`);
+  }
+  L.push('', '## Root causes', '');
+  // Several root-cause notes are contributing factors, each kept; none is forced to be "the" cause.
+  if (pm.sections.root_causes.length > 1) L.push(`_${pm.sections.root_causes.length} contributing factors, as the responders wrote them:_`, '');
+  L.push(...section(pm.sections.root_causes, 'root_causes'));
   L.push('', '## Trigger', '', ...section(pm.sections.trigger, 'trigger'));
   L.push('', '## Resolution', '', ...section(pm.sections.resolution, 'resolution'));
   const done = f.steps.filter((s) => s.status === 'done').length;
@@ -127,11 +135,22 @@ export function* renderMarkdownParts(pm: Postmortem): Generator<string> {
   else L.push(`From the log: no alert was attached; the incident was opened at ${hhmmss(f.times.opened)} UTC.`, '');
   L.push(...section(pm.sections.detection, 'detection'));
 
+  L.push('', '## Responders', '');
+  if (pm.responders.length === 0) L.push('From the log: no person acted in this incident.');
+  else {
+    L.push('_From the log: everyone who acted, what the log shows them doing, and when they were first and last seen (UTC)._', '', '| Responder | Did | First | Last | Events |', '| --- | --- | --- | --- | --- |');
+    for (const r of pm.responders) L.push(`| ${cell(r.name)} | ${r.did.join(', ') || '—'} | ${hhmmss(r.first.ts)} (#${r.first.seq}) | ${hhmmss(r.last.ts)} (#${r.last.seq}) | ${r.events} |`);
+  }
+
+  L.push('', '## Messaging', '');
+  if (pm.sections.messaging.length === 0) L.push('> _To be written by a human:_ internal and status-page updates, as sent. Add each with `oncall note --kind comms "Status page: investigating elevated checkout errors"`.');
+  else for (const e of pm.sections.messaging) L.push(`- ${hhmmss(e.ts)} ${md(e.text)} _(${md(e.by)}, #${e.seq})_`);
+
   L.push('', '## Action items', '');
   if (pm.action_items.length === 0) L.push('> _To be written by a human:_ what will prevent this, detect it sooner or mitigate it faster. Add each with `oncall note --kind action "Add an 80% disk alert [prevent] @alice"`.');
   else {
-    L.push('| Action | Type | Owner | Ref |', '| --- | --- | --- | --- |');
-    for (const a of pm.action_items) L.push(`| ${cell(a.action)} | ${a.type} | ${cell(a.owner)} | #${a.seq} |`);
+    L.push('| Action | Type | Owner | Tracker | Ref |', '| --- | --- | --- | --- | --- |');
+    for (const a of pm.action_items) L.push(`| ${cell(a.action)} | ${a.type} | ${cell(a.owner)} | ${a.tracker ? cell(a.tracker) : '—'} | #${a.seq} |`);
   }
 
   L.push('', '## Lessons learned', '', '### What went well', '', ...section(pm.sections.lessons.went_well, 'went_well'));
@@ -205,9 +224,9 @@ export function* renderMarkdownParts(pm: Postmortem): Generator<string> {
   const g = pm.integrity;
   L.push('', '### Log integrity', '');
   L.push(`- Events: ${g.events}; chain ${g.verified ? 'verifies' : `**FAILS at seq ${g.first_bad_seq}**: ${md(g.reason ?? '')}`}`);
-  L.push(`- Head hash: ${codeSpan(g.head)}`);
+  L.push(`- Covers seq 1..${g.events} (head hash ${codeSpan(g.head)}); \`oncall log verify --upto ${g.events}\` prints the same head, whatever was written after this export`);
   L.push(`- Log file sha256: ${codeSpan(g.log_sha256)}`);
   L.push(`- Torn lines skipped: ${g.torn_lines.length}${g.torn_lines.length ? ` (${g.torn_lines.map((t) => `line ${t.line}, ${t.bytes} bytes`).join('; ')})` : ''}`);
-  L.push('', '_Keep the head hash and file sha256 with this document: `oncall log verify` on the same log prints the same values._', '');
+  L.push('', '_Keep the head hash with this document: `oncall log verify --upto SEQ` on the same log prints the same value._', '');
   yield L.join('\n');
 }

@@ -24,7 +24,27 @@ export interface ActionItem {
   action: string;
   type: string;
   owner: string;
+  /** A tracker reference written in the note (JIRA-123, #123, an issue URL), or null. */
+  tracker: string | null;
   seq: number;
+}
+
+/** Who acted during the incident, from the log: what they did and when they were first and last seen. */
+export interface Responder {
+  name: string;
+  /** What the log shows them doing: ran commands, changed status, wrote notes, sent updates, judged hypotheses, silenced alerts. */
+  did: string[];
+  events: number;
+  first: { seq: number; ts: string };
+  last: { seq: number; ts: string };
+}
+
+/** A figure from an impact note: `users=1200 duration=45m errors=3.2%`. */
+export interface ImpactMetric {
+  metric: string;
+  value: string;
+  seq: number;
+  by: string;
 }
 
 export interface TimelineLine {
@@ -72,7 +92,11 @@ export interface Postmortem {
     resolution: Entry[];
     detection: Entry[];
     lessons: { went_well: Entry[]; went_wrong: Entry[]; lucky: Entry[]; other: Entry[] };
+    /** Notes of kind comms: internal and status-page updates, in order. */
+    messaging: Entry[];
   };
+  responders: Responder[];
+  impact_metrics: ImpactMetric[];
   action_items: ActionItem[];
   facts: {
     alert: { name: string; source: string; severity: string; started_at: string; labels: Record<string, string> } | null;
@@ -111,17 +135,59 @@ export function parseActionItem(text: string, seq: number, author: string): Acti
   let rest = text.trim();
   let type = 'other';
   let owner = author;
-  const t = /\s*\[(mitigate|prevent|process|detect|repair|other)\]\s*/i.exec(rest);
+  let tracker: string | null = null;
+  const cut = (m: RegExpExecArray) => (rest = `${rest.slice(0, m.index)} ${rest.slice(m.index + m[0].length)}`.replace(/\s+/g, ' ').trim());
+  const t = /\[(mitigate|prevent|process|detect|repair|other)\]/i.exec(rest);
   if (t) {
     type = t[1]!.toLowerCase();
-    rest = (rest.slice(0, t.index) + ' ' + rest.slice(t.index + t[0].length)).trim();
+    cut(t);
   }
-  const o = /(?:^|\s)@([A-Za-z0-9._-]+)\s*$/.exec(rest);
+  // "@alice" anywhere, or "owner: alice" / "owner=alice".
+  const o = /(?:^|\s)@([A-Za-z0-9._-]+)(?=\s|$|[,;.])/.exec(rest) ?? /(?:^|\s)owner\s*[:=]\s*([A-Za-z0-9._@-]+)[,;.]?/i.exec(rest);
   if (o) {
     owner = o[1]!;
-    rest = rest.slice(0, o.index).trim();
+    cut(o);
   }
-  return { action: rest, type, owner, seq };
+  // A tracker reference: ABC-123, an issue or ticket URL, or #123.
+  const r = /(?:^|\s)(https?:\/\/\S+\/(?:issues|browse|tickets?|pull|merge_requests)\/\S+|[A-Z][A-Z0-9]{1,9}-\d+|#\d+)(?=\s|$|[,;.])/.exec(rest);
+  if (r) {
+    tracker = r[1]!;
+    cut(r);
+  }
+  return { action: rest.replace(/^[\s,;:-]+|[\s,;:-]+$/g, ''), type, owner, tracker, seq };
+}
+
+/** `users=1200 duration=45m errors=3.2%` → figures, in the order written. */
+export function impactMetrics(notes: readonly Entry[]): ImpactMetric[] {
+  const out: ImpactMetric[] = [];
+  for (const n of notes) for (const m of n.text.matchAll(/(?:^|[\s,;(])([a-z][a-z0-9_.-]{0,39})=([^\s,;()]{1,40})/gi)) out.push({ metric: m[1]!, value: m[2]!, seq: n.seq, by: n.by });
+  return out;
+}
+
+const DID: [string, (e: StoredEvent) => boolean][] = [
+  ['ran commands', (e) => e.type === 'command.ran' || e.type === 'action.recorded'],
+  ['worked the runbook', (e) => e.type === 'step.completed' || e.type === 'step.skipped' || e.type === 'step.partial' || e.type === 'step.failed'],
+  ['changed status', (e) => e.type === 'status.changed' || e.type === 'severity.changed'],
+  ['sent updates', (e) => e.type === 'note.added' && (e.data as { kind?: string }).kind === 'comms'],
+  ['wrote notes', (e) => e.type === 'note.added' && (e.data as { kind?: string }).kind !== 'comms'],
+  ['judged hypotheses', (e) => e.type === 'hypothesis.judged'],
+  ['asked the model', (e) => e.type === 'hypothesis.requested'],
+  ['silenced alerts', (e) => e.type === 'silence.created' || e.type === 'silence.expired'],
+  ['opened the incident', (e) => e.type === 'incident.opened'],
+];
+
+/** Every human who appears in the log, in order of first appearance, with what they did. */
+export function responders(events: readonly StoredEvent[]): Responder[] {
+  const by = new Map<string, Responder & { kinds: Set<string> }>();
+  for (const e of events) {
+    if (e.actor.kind !== 'human') continue;
+    let r = by.get(e.actor.name);
+    if (!r) by.set(e.actor.name, (r = { name: e.actor.name, did: [], events: 0, first: { seq: e.seq, ts: e.ts }, last: { seq: e.seq, ts: e.ts }, kinds: new Set() }));
+    r.events++;
+    r.last = { seq: e.seq, ts: e.ts };
+    for (const [label, test] of DID) if (wellFormed(e) && test(e)) r.kinds.add(label);
+  }
+  return [...by.values()].map(({ kinds, ...r }) => ({ ...r, did: DID.map(([l]) => l).filter((l) => kinds.has(l)) }));
 }
 
 function seconds(from: string | null, to: string | null): number | null {
@@ -130,7 +196,7 @@ function seconds(from: string | null, to: string | null): number | null {
 }
 
 // Model hypotheses are not timeline lines: the request is, as one line pointing to the Hypotheses table.
-const SIGNIFICANT = new Set(['incident.opened', 'alert.attached', 'runbook.selected', 'step.completed', 'step.failed', 'step.skipped', 'command.ran', 'note.added', 'action.recorded', 'status.changed', 'severity.changed', 'parameter.set', 'hypothesis.requested', 'hypothesis.judged', 'silence.created', 'silence.expired', 'postmortem.exported', 'incident.closed']);
+const SIGNIFICANT = new Set(['incident.opened', 'alert.attached', 'runbook.selected', 'step.completed', 'step.failed', 'step.skipped', 'step.partial', 'command.ran', 'note.added', 'action.recorded', 'status.changed', 'severity.changed', 'parameter.set', 'hypothesis.requested', 'hypothesis.judged', 'silence.created', 'silence.expired', 'postmortem.exported', 'incident.closed']);
 
 /** A request for hypotheses in the timeline: how many, from which model; never the model's words. */
 function requestLine(e: StoredEvent): string {
@@ -193,7 +259,10 @@ export function buildPostmortem(state: IncidentState, events: readonly StoredEve
       resolution: notes(state, 'resolution'),
       detection: notes(state, 'detection'),
       lessons: { went_well: notes(state, 'went-well'), went_wrong: notes(state, 'went-wrong'), lucky: notes(state, 'lucky'), other: notes(state, 'lesson') },
+      messaging: notes(state, 'comms'),
     },
+    responders: responders(events),
+    impact_metrics: impactMetrics(notes(state, 'impact')),
     action_items: byKind('action').map((n) => parseActionItem(n.text, n.seq, n.by)).filter((a) => a.action.trim() !== ''),
     facts: {
       alert: alert ? { name: alert.name, source: alert.source, severity: alert.severity, started_at: alert.startsAt, labels: { ...alert.labels } } : null,

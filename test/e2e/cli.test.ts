@@ -1,6 +1,6 @@
 // The built binary, as a user types it.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -313,6 +313,12 @@ describe('oncall export-postmortem', () => {
       expect((await oncall(['note', '--kind', kind!, text!], penv)).exitCode).toBe(0);
     }
     const out = join(t.dir, 'pm.md');
+    // Never mitigated or resolved: a final export would claim an ending that did not happen.
+    const open = await oncall(['export-postmortem', '--final', '--out', out], penv);
+    expect(open.exitCode).toBe(8);
+    expect(open.stderr).toMatch(/^error: not exported as final: incident \S+ was never marked mitigated or resolved \(mark it .*--allow-open/);
+    expect(existsSync(out)).toBe(false);
+    expect((await oncall(['status', 'mitigated'], penv)).exitCode).toBe(0);
     const ok = await oncall(['export-postmortem', '--final', '--out', out], penv);
     expect(ok.exitCode).toBe(0);
     const doc = readFileSync(out, 'utf8');
@@ -327,6 +333,12 @@ describe('oncall export-postmortem', () => {
     expect(doc).toContain(String(exported.data.log_sha256));
     // The recorded document hash is of the bytes written, though they were written in parts.
     expect(exported.data.document_sha256).toBe(createHash('sha256').update(readFileSync(out)).digest('hex'));
+    // The seq the document covers, and `log verify --upto` reproduces its head after the export's own record.
+    const covers = Number(/Covers seq 1\.\.(\d+)/.exec(doc)![1]);
+    expect(covers).toBe(events.length - 1);
+    const upto = await oncall(['log', 'verify', '--upto', String(covers), '--json'], penv);
+    expect(JSON.parse(upto.stdout)).toMatchObject({ ok: true, upto: covers, head: exported.data.head });
+    expect((await oncall(['log', 'verify', '--upto', '99999'], penv)).exitCode).toBe(4);
   });
 
   it('--final refuses an edited log (exit 5); a draft still exports', async () => {
@@ -369,10 +381,10 @@ describe('oncall export-postmortem on a long incident', () => {
     expect(r.exitCode).toBe(0);
     const seqs = [...r.stdout.matchAll(/^- \d\d:\d\d:\d\d #(\d+) /gm)].map((m) => Number(m[1]));
     expect(seqs).toEqual(Array.from({ length: 12_000 }, (_, i) => i + 1));
-    expect(r.stdout).toContain(`- Head hash: \`${prev}\``);
+    expect(r.stdout).toContain(`- Covers seq 1..12000 (head hash \`${prev}\`); \`oncall log verify --upto 12000\` prints the same head`);
     expect(r.stdout).toContain(`- Log file sha256: \`${createHash('sha256').update(bytes).digest('hex')}\``);
     // (execa strips the final newline from stdout; the file keeps it.)
-    expect(r.stdout.endsWith('prints the same values._')).toBe(true);
+    expect(r.stdout.endsWith('prints the same value._')).toBe(true);
 
     const out = join(t.dir, 'long.md');
     expect((await oncall(['export-postmortem', '--incident', id, '--out', out], penv)).exitCode).toBe(0);

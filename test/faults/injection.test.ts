@@ -83,7 +83,8 @@ describe('injection', () => {
     const doc = (await oncall(['export-postmortem', '--incident', id], env)).stdout;
     expect(doc).not.toMatch(/(?<!\\)!\[[^\]]*\]\(/);
     expect(doc).not.toMatch(/(?<!\\)\[[^\]]*\](?:\(|\[)(?!`)/);
-    expect(doc).not.toMatch(/<(img|a|script|iframe|details)\b/i);
+    // A tag from the log stays text: escaped ("\<img"), never raw HTML in the document.
+    expect(doc).not.toMatch(/(?<!\\)<(img|a|script|iframe|details)\b/i);
     expect(doc).not.toMatch(/(?<![`\w])(https?:\/\/|www\.|mailto:)(?![^`\n]*`)/);
     expect(doc).not.toMatch(/^#{1,6} (Heading injected|Root causes\n- the model)/m);
     expect(doc).not.toMatch(/[\u001b\u0007]/);

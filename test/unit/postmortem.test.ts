@@ -8,6 +8,7 @@ import { replay } from '../../src/incident/replay.js';
 import { renderMarkdown, md, codeSpan } from '../../src/postmortem/markdown.js';
 import { buildPostmortem, parseActionItem, type Postmortem } from '../../src/postmortem/model.js';
 import { ROOT } from '../helpers/cli.js';
+import { fromMarkdown } from 'mdast-util-from-markdown';
 
 const DIR = join(ROOT, 'test/fixtures/postmortem');
 
@@ -63,34 +64,99 @@ describe('facts from the log, analysis from people', () => {
     expect(JSON.stringify(pm.sections)).not.toMatch(/qwen|kernel bug|logs at DEBUG/);
   });
 
-  it('action items carry type and owner', () => {
+  it('action items carry type, owner and tracker, wherever they are written in the note', () => {
     expect(pm.action_items).toEqual([
-      { action: 'Fail the build when DEBUG logging is on', type: 'prevent', owner: 'carol', seq: 32 },
-      { action: 'Alert on per-service log volume', type: 'detect', owner: 'bob', seq: 33 },
+      { action: 'Fail the build when DEBUG logging is on', type: 'prevent', owner: 'carol', tracker: null, seq: 32 },
+      { action: 'Alert on per-service log volume', type: 'detect', owner: 'bob', tracker: null, seq: 33 },
     ]);
-    expect(parseActionItem('Rotate logs hourly', 1, 'dana')).toEqual({ action: 'Rotate logs hourly', type: 'other', owner: 'dana', seq: 1 });
+    expect(parseActionItem('Rotate logs hourly', 1, 'dana')).toEqual({ action: 'Rotate logs hourly', type: 'other', owner: 'dana', tracker: null, seq: 1 });
+    expect(parseActionItem('[prevent] @alice JIRA-123 Add an 80% disk alert', 2, 'dana')).toEqual({ action: 'Add an 80% disk alert', type: 'prevent', owner: 'alice', tracker: 'JIRA-123', seq: 2 });
+    // The form the review saw lost: "owner: dba".
+    expect(parseActionItem('Tune autovacuum on ledger, owner: dba [repair] #4521', 3, 'dana')).toEqual({ action: 'Tune autovacuum on ledger', type: 'repair', owner: 'dba', tracker: '#4521', seq: 3 });
+    expect(parseActionItem('Page the DB team earlier https://git.example.test/ops/issues/77 @bob', 4, 'dana')).toMatchObject({ owner: 'bob', tracker: 'https://git.example.test/ops/issues/77', action: 'Page the DB team earlier' });
+    // An e-mail address is not an owner, and a version is not a tracker.
+    expect(parseActionItem('Mail ops@example.test about v1.2-3 rollout', 5, 'dana')).toMatchObject({ owner: 'dana', tracker: null });
+  });
+
+  it('impact figures become a table; several root causes are contributing factors; responders and messaging come from the log', () => {
+    const ev = (seq: number, actor: string, type: string, data: Record<string, unknown>) => ({ seq, id: String(seq), ts: `2026-11-29T10:${String(seq).padStart(2, '0')}:00.000Z`, actor: { kind: 'human' as const, name: actor }, type, data, prev: '', hash: '' });
+    const events = [
+      ev(1, 'alice', 'incident.opened', { title: 'Checkout errors', severity: 'critical', via: 'open' }),
+      ev(2, 'alice', 'note.added', { text: 'users=1200 duration=45m errors=3.2% checkout failed for EU', kind: 'impact' }),
+      ev(3, 'bob', 'note.added', { text: 'Status page: investigating elevated checkout errors', kind: 'comms' }),
+      ev(4, 'alice', 'note.added', { text: 'connection pool too small', kind: 'root-cause' }),
+      ev(5, 'bob', 'note.added', { text: 'retry storm from the mobile app', kind: 'root-cause' }),
+      ev(6, 'alice', 'status.changed', { from: 'investigating', to: 'mitigated' }),
+    ] as never[];
+    const doc = renderMarkdown(buildPostmortem(replay('x', events), events, { verified: true, events: 6, head: 'h', log_sha256: 's', torn_lines: [] }, 'draft'));
+    expect(doc).toContain('| Metric | Value | From |\n| --- | --- | --- |\n| users | 1200 | alice, #2 |\n| duration | 45m | alice, #2 |\n| errors | 3.2% | alice, #2 |');
+    expect(doc).toContain('_2 contributing factors, as the responders wrote them:_');
+    expect(doc).toContain('| alice | changed status, wrote notes, opened the incident | 10:01:00 (#1) | 10:06:00 (#6) | 4 |');
+    expect(doc).toContain('| bob | sent updates, wrote notes | 10:03:00 (#3) | 10:05:00 (#5) | 2 |');
+    expect(doc).toContain('## Messaging\n\n- 10:03:00 Status page: investigating elevated checkout errors _(bob, #3)_');
   });
 
   it('no live links or images from log content, and secrets are redacted again', () => {
     expect(doc).not.toMatch(/!\[[^\]]*\]\(/);
     expect(doc).not.toMatch(/(?<!\\)\[[^\]]*\]\((?!`)/);
     expect(doc).not.toMatch(/(?<!`)https?:\/\/(?![^`]*`)/);
-    expect(doc).not.toContain('<b>');
+    // HTML from a note stays text: escaped, never an html node when rendered.
+    const kinds = new Set<string>();
+    const walk = (n: { type: string; children?: unknown[] }) => {
+      kinds.add(n.type);
+      for (const c of n.children ?? []) walk(c as { type: string; children?: unknown[] });
+    };
+    walk(fromMarkdown(doc) as never);
+    expect([...kinds].filter((k) => ['html', 'link', 'image', 'linkReference', 'imageReference', 'definition'].includes(k))).toEqual([]);
     expect(doc).not.toMatch(/ghp_q{10}/);
-    expect(doc).toContain('[REDACTED:github-token]'.replace(/[[\]]/g, (c) => `\\${c}`));
+    expect(doc).toContain('\\[REDACTED:github-token]');
   });
 
   it('md() and codeSpan() neutralise markdown', () => {
-    expect(md('see [x](https://e.test) ![i](http://e.test/p.png) <img src=x>')).toBe('see \\[x\\]\\(`https://e.test)` \\!\\[i\\]\\(`http://e.test/p.png)` &lt;img src=x&gt;');
+    expect(md('see [x](https://e.test) ![i](http://e.test/p.png) <img src=x>')).toBe('see \\[x]\\(`https://e.test)` !\\[i]\\(`http://e.test/p.png)` \\<img src=x>');
     expect(md('- not a list')).toBe('\\- not a list');
     expect(md('mail me@example.test')).toBe('mail `me@example.test`');
     expect(codeSpan('a`b')).toBe('``a`b``');
   });
 
+  it('md() keeps ordinary text as written: no escape a reader does not need', () => {
+    // The forms the hand escaping used to mangle (`pg\_wal`, `\(critical\)`, `&gt;1GB`, `C\#`, `fine\!`).
+    for (const text of ['pg_wal filled the disk', 'paged (critical, via open)', 'took about ~4h to drain', 'keep WAL under 1GB & alert before', 'the C# service', 'all fine!', 'x_y_z and snake_case', 'a | b in prose', 'ratio 3/4 = 75%']) {
+      expect(md(text), text).toBe(text);
+    }
+    expect(md('>1GB of WAL')).toBe('\\>1GB of WAL');
+  });
+
+  it('md(): hostile notes render as text, with no link, image, HTML, heading, list, code block or emphasis (CommonMark)', () => {
+    const hostile = [
+      '[click me](https://evil.test)', '![pixel](http://evil.test/p.png)', '<img src=x onerror=alert(1)>', '<script>alert(1)</script>',
+      '# Fake heading', '## Action items', '- fake list item', '1. fake ordered', '> quoted', '***', '---', '```sh', '    indented code',
+      '*emphasis* and __strong__', '[ref]: https://evil.test', '<https://evil.test>', 'www.evil.test/x', 'a\\', '&lt;b&gt; entity', '| a | b |', '~~gone~~', '[x][ref]', '===', 'Setext\n===',
+    ];
+    const allowed = new Set(['root', 'paragraph', 'text', 'inlineCode']);
+    for (const text of hostile) {
+      const out = md(text);
+      const kinds: string[] = [];
+      const walk = (n: { type: string; children?: unknown[] }) => {
+        kinds.push(n.type);
+        for (const c of n.children ?? []) walk(c as { type: string; children?: unknown[] });
+      };
+      // As a list item's text and as a line of its own, the two places the document puts notes.
+      for (const doc of [`- ${out} _(alice, #3)_`, `Intro line\n${out}`]) {
+        kinds.length = 0;
+        walk(fromMarkdown(doc) as never);
+        expect(kinds.filter((k) => !allowed.has(k) && k !== 'list' && k !== 'listItem' && k !== 'emphasis'), `${text} → ${out}`).toEqual([]);
+      }
+      // The only emphasis is the attribution the document itself adds.
+      walk(fromMarkdown(out) as never);
+      expect(kinds.filter((k) => !allowed.has(k)), `${text} → ${out}`).toEqual([]);
+    }
+  });
+
   it('the empty incident prompts for every analysis section and lists what is missing', () => {
     const e = build('empty');
     expect(e.missing).toEqual(['Summary', 'Impact', 'Root causes', 'Action items']);
-    expect(renderMarkdown(e).match(/_To be written by a human:_/g)?.length).toBe(10);
+    expect(renderMarkdown(e).match(/_To be written by a human:_/g)?.length).toBe(11);
   });
 
   it('the torn log exports, reports the torn line and still verifies', () => {
