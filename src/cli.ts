@@ -214,13 +214,13 @@ Kinds: comms is an internal or status-page update (the postmortem's Messaging se
     .action(async (paths: string[], opts) => (await import('./commands/runbooks-validate.js')).runbooksValidate(await ctx(), paths, opts));
   runbooks.command('import')
     .description('convert Markdown runbooks into runbook YAML that validates, with a report of what to review')
-    .argument('<source>', 'a .md file, a folder of them, or - for stdin')
+    .argument('<source...>', '.md files, folders of them, or - for stdin')
     .option('--out <dir>', 'where to write (default ./runbooks)')
     .option('--id <id>', 'the runbook id (one file only)')
     .option('--dry-run', 'print the YAML and the report; write nothing')
     .option('--force', 'overwrite an existing runbook file')
     .option('--json', 'the report (and with --dry-run the YAML) as JSON')
-    .action(async (source: string, opts) => (await import('./commands/runbooks-import.js')).runbooksImport(await ctx(), source, opts));
+    .action(async (sources: string[], opts) => (await import('./commands/runbooks-import.js')).runbooksImport(await ctx(), sources, opts));
   runbooks.command('show')
     .description('print a runbook')
     .argument('<id|file>', 'runbook id or file')

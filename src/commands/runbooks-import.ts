@@ -29,39 +29,53 @@ interface ImportResult {
   yaml?: string;
 }
 
-/** `oncall runbooks import FILE.md|DIR|-`: Markdown runbooks → validated YAML plus a review report. */
-export async function runbooksImport(ctx: Context, source: string, opts: ImportOptions): Promise<void> {
+/** Files in a folder that are about the runbooks, not runbooks: skipped, and said so. */
+const NOT_RUNBOOKS = /^(readme|sources?|changelog|changes|license|licence|contributing|code_of_conduct|security|index|summary|toc|template)(\.[a-z]+)?\.(md|markdown)$/i;
+
+/** `oncall runbooks import FILE.md|DIR|- ...`: Markdown runbooks → validated YAML plus a review report. */
+export async function runbooksImport(ctx: Context, sourceArgs: string[] | string, opts: ImportOptions): Promise<void> {
+  const sources = Array.isArray(sourceArgs) ? sourceArgs : [sourceArgs];
+  if (sources.includes('-') && sources.length > 1) throw new UserError('- (standard input) cannot be mixed with files', { code: 'usage' });
+  const skipped: string[] = [];
   // The id names the file written: nothing but a runbook id (no "/", no "..").
   if (opts.id !== undefined && !new RegExp(ID_PATTERN).test(opts.id)) throw new UserError(`--id ${JSON.stringify(opts.id)} is not a runbook id`, { code: 'usage', hint: 'lower-case letters, digits and dashes, e.g. --id disk-full' });
   const { importMarkdown } = await import('../import/markdown.js');
   const inputs: { name: string; text: string }[] = [];
-  if (source === '-') {
-    const { text } = await readInput(ctx, '-', 'import');
-    if (Buffer.byteLength(text) > MAX_RUNBOOK_BYTES) throw new UserError(`standard input is larger than a runbook can be (${MAX_RUNBOOK_BYTES / 1024} KiB)`, { code: 'invalidInput', hint: 'import the runbook part of it' });
-    inputs.push({ name: 'stdin.md', text });
-  }
-  else {
-    const path = resolve(ctx.cwd, source);
-    let st;
-    try {
-      st = statSync(path);
-    } catch {
-      throw new UserError(`no such file or folder: ${source}`, { code: 'notFound' });
+  for (const source of sources) {
+    if (source === '-') {
+      const { text } = await readInput(ctx, '-', 'import');
+      if (Buffer.byteLength(text) > MAX_RUNBOOK_BYTES) throw new UserError(`standard input is larger than a runbook can be (${MAX_RUNBOOK_BYTES / 1024} KiB)`, { code: 'invalidInput', hint: 'import the runbook part of it' });
+      inputs.push({ name: 'stdin.md', text });
     }
-    const files = st.isDirectory() ? readdirSync(path).filter((f) => /\.(md|markdown)$/i.test(f)).sort().map((f) => join(path, f)) : [path];
-    if (files.length === 0) throw new UserError(`no Markdown files in ${source}`, { code: 'notFound' });
-    for (const f of files) {
-      let text: string;
+    else {
+      const path = resolve(ctx.cwd, source);
+      let st;
       try {
-        text = readSmallFile(f, { what: 'the Markdown file', maxBytes: MAX_RUNBOOK_BYTES, follow: true });
-      } catch (err) {
-        if (err instanceof UserError && / bytes, over the /.test(err.message)) throw new UserError(`${relative(ctx.cwd, f) || f} is larger than a runbook can be (${MAX_RUNBOOK_BYTES / 1024} KiB)`, { code: 'invalidInput', hint: 'import the runbook part of it' });
-        if (err instanceof UserError) throw err;
-        throw new UserError(`cannot read ${relative(ctx.cwd, f) || f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { code: 'notFound' });
+        st = statSync(path);
+      } catch {
+        throw new UserError(`no such file or folder: ${source}`, { code: 'notFound' });
       }
-      inputs.push({ name: basename(f), text });
+      let files = [path];
+      if (st.isDirectory()) {
+        const md = readdirSync(path).filter((f) => /\.(md|markdown)$/i.test(f)).sort();
+        for (const f of md.filter((x) => NOT_RUNBOOKS.test(x))) skipped.push(relative(ctx.cwd, join(path, f)) || f);
+        files = md.filter((x) => !NOT_RUNBOOKS.test(x)).map((f) => join(path, f));
+        if (files.length === 0) throw new UserError(`no Markdown runbooks in ${source}${skipped.length ? ` (skipped ${skipped.join(', ')}: not runbooks)` : ''}`, { code: 'notFound' });
+      }
+      for (const f of files) {
+        let text: string;
+        try {
+          text = readSmallFile(f, { what: 'the Markdown file', maxBytes: MAX_RUNBOOK_BYTES, follow: true });
+        } catch (err) {
+          if (err instanceof UserError && / bytes, over the /.test(err.message)) throw new UserError(`${relative(ctx.cwd, f) || f} is larger than a runbook can be (${MAX_RUNBOOK_BYTES / 1024} KiB)`, { code: 'invalidInput', hint: 'import the runbook part of it' });
+          if (err instanceof UserError) throw err;
+          throw new UserError(`cannot read ${relative(ctx.cwd, f) || f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { code: 'notFound' });
+        }
+        inputs.push({ name: basename(f), text });
+      }
     }
   }
+  if (!opts.json) for (const f of skipped) ctx.stderr.write(`skipped: ${f} (not a runbook: README, CHANGELOG and the like)\n`);
   if (opts.id && inputs.length > 1) throw new UserError('--id names one runbook, but several files were given', { code: 'usage' });
   const outDir = resolve(ctx.cwd, opts.out ?? 'runbooks');
   let failed = 0;
@@ -121,6 +135,6 @@ export async function runbooksImport(ctx: Context, source: string, opts: ImportO
     results.push({ ...base, written: shown });
     if (!opts.json) print(ctx, `${report}\n  written: ${shown}`);
   }
-  if (opts.json) printJson(ctx, { ok: failed === 0, dry_run: Boolean(opts.dryRun), runbooks: results });
+  if (opts.json) printJson(ctx, { ok: failed === 0, dry_run: Boolean(opts.dryRun), runbooks: results, skipped });
   if (failed) throw new ExitError('conflict', `${failed} of ${inputs.length} runbook${inputs.length === 1 ? '' : 's'} not written`);
 }

@@ -30,8 +30,15 @@ const CAPS = new Set(['POD', 'NAMESPACE', 'NODE', 'CONTAINER', 'DEPLOYMENT', 'IN
 /** Shell variables that are not placeholders. */
 const SHELL_VARS = new Set(['HOME', 'PATH', 'USER', 'PWD', 'HOSTNAME', 'SHELL', 'IFS', 'RANDOM', 'LINENO', 'UID', 'EUID', 'PPID', 'SECONDS', 'TERM', 'LANG', 'TMPDIR', 'OLDPWD', 'REPLY', 'OPTARG', 'OPTIND', 'BASH_SOURCE']);
 
+/**
+ * Shell and client prompts a console block shows before each command: `$ `, `# ` (root, in a
+ * console block only), `sh-4.4# `, `[root@host ~]# `, `bash-5.1$ `, `postgres=# `, `mysql> `,
+ * `redis 127.0.0.1:6379> `, `etcdctl> `. The match is what to remove; the rest is the command.
+ */
+const PROMPT = /^\s*(?:\$|#|(?:sh|bash|zsh)-[0-9.]+[#$]|\[[^\]\n]{1,80}\][#$]|[a-z_][a-z0-9_]*=[#>]|[a-z_][a-z0-9_]*-[#>]|mysql>|(?:redis\s+)?[0-9.]+:[0-9]+>|[a-z]+>)\s+(?=\S)/i;
+
 /** Commands that open an interactive session: what follows them in a block is typed inside it. */
-const INTERACTIVE = /^\s*(sudo\s+)?((oc|kubectl)\s+debug\b|(oc|kubectl)\s+(-n\s+\S+\s+)?(rsh|exec\s+-it?)\s+\S+\s*$|ssh\s|chroot\s+\S+\s*$|su\b|sudo\s+-i|psql\s*(-[hUdp]\s*\S+\s*)*$|gitlab-psql\s*$|redis-cli\s*(-h\s+\S+\s*)?$|mysql\s*$|etcdctl\s*$)/m;
+const INTERACTIVE = /^\s*(sudo\s+)?((oc|kubectl)\s+debug\b|(oc|kubectl)\s+(-n\s+\S+\s+)?(rsh|exec\s+-it?)\s+\S+\s*$|(oc|kubectl)\s[^\n]*\bexec\b[^\n]*\s(-it|-ti|-i\s+-t|--stdin\s+--tty|--tty\s+--stdin)\b|ssh\s|chroot\s+\S+\s*$|su\b|sudo\s+-i|psql\s*(-[hUdp]\s*\S+\s*)*$|gitlab-psql\s*$|redis-cli\s*(-h\s+\S+\s*)?$|mysql\s*(-[uhpP]\s*\S+\s*)*$|etcdctl\s*$)/m;
 
 function kebab(s: string): string {
   return s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64).replace(/-+$/, '') || 'imported';
@@ -101,7 +108,11 @@ export function importMarkdown(raw: string, opts: { file: string; id?: string })
   const h1 = tree.children.find((c): c is Heading => c.type === 'heading' && c.depth === 1);
   const h1Text = h1 ? headingText(h1) : '';
   const fmAlert = [fm.alert, fm.alertname, fm.alert_name].find((x) => typeof x === 'string') as string | undefined;
-  const alertName = fmAlert ?? (/^[A-Z][A-Za-z0-9]+$/.test(h1Text) ? h1Text : undefined);
+  // The alert's name: the front matter, else a first heading that is one word of letters and
+  // digits (KubePodCrashLooping, etcdHighFsyncDurations, in any case), else the file's name.
+  const fileBase = opts.file.replace(/^.*\//, '').replace(/\.(md|markdown)$/i, '').replace(/^(prom-op|openshift|gitlab)-/i, '');
+  const oneWord = (s: string) => (/^[A-Za-z][A-Za-z0-9]{2,}$/.test(s) && /[A-Z]/.test(s.slice(1)) ? s : undefined);
+  const alertName = fmAlert ?? oneWord(h1Text) ?? oneWord(fileBase);
   const title = (typeof fm.title === 'string' && fm.title.trim()) || h1Text || opts.file.replace(/\.md$/i, '');
   const id = opts.id ?? kebab(alertName ?? title);
 
@@ -120,6 +131,20 @@ export function importMarkdown(raw: string, opts: { file: string; id?: string })
     cur.nodes.push(node);
   }
   sections.push(cur);
+  // A heading whose content is all in its subsections ("## Mitigation" then "### Disaster and
+  // recovery") is a parent, not an empty section: its subsections carry its name.
+  const parents: { depth: number; heading: string }[] = [];
+  for (let i = 0; i < sections.length; i++) {
+    const s = sections[i]!;
+    while (parents.length && parents[parents.length - 1]!.depth >= s.depth) parents.pop();
+    const parent = parents[parents.length - 1];
+    const isParent = s.heading && s.nodes.length === 0 && (sections[i + 1]?.depth ?? 0) > s.depth;
+    if (parent && s.heading) s.heading = `${parent.heading}: ${s.heading}`;
+    if (isParent) {
+      parents.push({ depth: s.depth, heading: s.heading });
+      (s as { parent?: boolean }).parent = true;
+    }
+  }
 
   const summarySection = sections.find((s) => SUMMARY_HEADINGS.test(s.heading) && s.nodes.some((n) => n.type === 'paragraph'));
   const firstPara = (summarySection ?? sections[0])?.nodes.find((n) => n.type === 'paragraph');
@@ -138,6 +163,7 @@ export function importMarkdown(raw: string, opts: { file: string; id?: string })
 
   for (const sec of sections) {
     if (sec === sections[0] && !sec.heading && sec.nodes.length === 0) continue;
+    if ((sec as { parent?: boolean }).parent) continue;
     const name = sec.heading || 'Introduction';
     if (sec.nodes.length === 0) {
       if (!sec.heading) continue;
@@ -175,19 +201,33 @@ export function importMarkdown(raw: string, opts: { file: string; id?: string })
       const looksShell = SHELL_LANGS.has(lang) || (!lang && /^\s*(\$\s|kubectl|oc\s|sudo|systemctl|journalctl|df|du|ls|cat|grep|curl|redis-cli|psql|etcdctl)/.test(node.value));
       if (!looksShell) {
         // PromQL, SQL, LogQL, YAML…: shown to the human, never run.
-        steps.push({ id: stepId(label), title: `${label}: ${lang || 'query'}`, kind: 'manual', instructions: `${before ? `${before}\n\n` : ''}\`\`\`${lang}\n${node.value}\n\`\`\`` });
+        // The fence's language stays in the block, never in the step's title.
+        steps.push({ id: stepId(label), title: label, kind: 'manual', instructions: `${before ? `${before}\n\n` : ''}\`\`\`${lang}\n${node.value}\n\`\`\`` });
         continue;
       }
-      // Console blocks: "$ cmd" lines are commands; the other lines are the output to expect.
+      // Console blocks: prompted lines are commands; the other lines are the output to expect.
+      // ("# " is a root prompt only in a console block; in a script it is a comment.)
       const lines = node.value.split('\n');
-      const prompted = lines.some((l) => /^\s*\$\s/.test(l));
+      const consoleLike = lang === 'console' || lang === 'shell-session' || lang === 'shellsession' || lang === 'terminal';
+      const isPrompt = (l: string) => (consoleLike ? PROMPT.test(l) : /^\s*\$\s/.test(l));
+      const prompted = lines.some(isPrompt);
       const cmdLines: string[] = [];
       const output: string[] = [];
+      /** Per command, the output lines shown after it (kept as what to expect). */
+      const samples: { cmd: string; out: string[] }[] = [];
       for (const l of lines) {
-        if (/^\s*\$\s/.test(l)) cmdLines.push(l.replace(/^\s*\$\s+/, ''));
-        else if (prompted && lang === 'console' && l.trim() && !/\\$/.test(cmdLines[cmdLines.length - 1] ?? '')) output.push(l);
-        else if (prompted && lang === 'console' && /\\$/.test(cmdLines[cmdLines.length - 1] ?? '')) cmdLines.push(l);
-        else if (!prompted || lang !== 'console') cmdLines.push(l.replace(/^\s*\$\s+/, ''));
+        const continued = /\\$/.test(cmdLines[cmdLines.length - 1] ?? '');
+        if (isPrompt(l)) {
+          const cmd = l.replace(consoleLike ? PROMPT : /^\s*\$\s+/, '');
+          cmdLines.push(cmd);
+          samples.push({ cmd, out: [] });
+        } else if (prompted && consoleLike && continued) cmdLines.push(l);
+        else if (prompted && consoleLike) {
+          if (l.trim()) {
+            output.push(l);
+            samples[samples.length - 1]?.out.push(l);
+          }
+        } else cmdLines.push(l.replace(/^\s*\$\s+/, ''));
       }
       let script = cmdLines.join('\n').replace(/\n+$/, '').trim();
       const todo = /\bTODO\b/.test(script);
@@ -204,8 +244,18 @@ export function importMarkdown(raw: string, opts: { file: string; id?: string })
         continue;
       }
       if (INTERACTIVE.test(script)) {
-        review.push(`"${label}": opens an interactive session (the lines after it are typed inside it); imported as a manual step`);
-        steps.push({ id: stepId(label), title: label, kind: 'manual', instructions: `${before ? `${before}\n\n` : ''}Run by hand (an interactive session; the lines after the first are typed inside it):\n\n\`\`\`sh\n${script}\n\`\`\`` });
+        // One manual step: the session command, then what is typed inside it, in order. Nothing
+        // meant for the remote session ever becomes a local runnable step.
+        const all = script.split('\n');
+        const at = all.findIndex((l) => INTERACTIVE.test(l));
+        const opener = all.slice(0, at + 1).join('\n');
+        const inner = all.slice(at + 1).filter((l) => l.trim());
+        review.push(`"${label}": opens an interactive session (${all[at]!.trim().split(/\s+/).slice(0, 3).join(' ')}); the ${inner.length} command${inner.length === 1 ? '' : 's'} after it ${inner.length === 1 ? 'is' : 'are'} typed inside it: imported as one manual step`);
+        const expected = samples.filter((x) => x.out.length).map((x) => `\`${x.cmd.replace(/`/g, "'")}\` shows something like:\n\n\`\`\`\n${x.out.join('\n')}\n\`\`\``);
+        steps.push({
+          id: stepId(label), title: label, kind: 'manual',
+          instructions: [before, `Open the session:\n\n\`\`\`sh\n${opener}\n\`\`\``, inner.length ? `Then, inside it, in order:\n\n\`\`\`sh\n${inner.join('\n')}\n\`\`\`` : '', ...expected].filter(Boolean).join('\n\n'),
+        });
         continue;
       }
       const cls = classifyCommand(script);
@@ -237,6 +287,9 @@ export function importMarkdown(raw: string, opts: { file: string; id?: string })
     steps.push({ id: 'read-the-runbook', title: title, kind: 'manual', instructions: source.slice(0, 8000) });
   }
 
+  // A label the text names ("the `instance` label", "the pod label") is the label a parameter of that name maps to.
+  const named = new Set([...source.matchAll(/\bthe\s+`?([a-z_][a-z0-9_]*)`?\s+label\b/gi)].map((m) => m[1]!.toLowerCase()));
+  for (const p of params.values()) if (!p.label && named.has(p.env.toLowerCase())) p.label = p.env.toLowerCase();
   const parameters: Parameter[] = [...params.values()].filter((p) => p.env.length <= 32).map((p) => ({
     name: p.env.toLowerCase(),
     ...(p.label ? { from_label: p.label } : {}),
@@ -245,7 +298,7 @@ export function importMarkdown(raw: string, opts: { file: string; id?: string })
   for (const p of parameters) if (!p.from_label) review.push(`parameter ${p.name} is bound to no alert label: it will be asked for`);
   for (const p of params.values()) if (p.env.length > 32) review.push(`placeholder ${p.env} is too long for a parameter name: set it in the environment yourself`);
   if (parameters.length) review.push(`parameters get a generic pattern (${parameters[0]!.pattern}): tighten it for each`);
-  if (!alertName) review.push('no alert name found (front matter "alert" or an AlertName heading): the runbook matches no alert');
+  if (!alertName) review.push('no alert name found (front matter "alert", a one-word heading such as KubePodCrashLooping, or such a file name): the runbook matches no alert');
 
   const runbook: Runbook = {
     id,

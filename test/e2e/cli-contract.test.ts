@@ -88,6 +88,26 @@ describe('runbooks validate', () => {
   });
 });
 
+describe('runbooks import', () => {
+  it('takes several files; a folder import skips README, CHANGELOG and the like, and says so', async () => {
+    const src = join(t.dir, 'wiki');
+    mkdirSync(src);
+    writeFileSync(join(src, 'README.md'), '# Our runbooks\n\nIndex of the pages.\n');
+    writeFileSync(join(src, 'CHANGELOG.md'), '# Changelog\n\n- added disk\n');
+    writeFileSync(join(src, 'DiskFull.md'), '# DiskFull\n\n## Diagnosis\n\n```sh\ndf -h /var\n```\n');
+    const other = join(t.dir, 'HostDown.md');
+    writeFileSync(other, '# HostDown\n\n## Check\n\n```sh\nping -c 1 "$INSTANCE"\n```\n');
+    const out = join(t.dir, 'imported-many');
+    const r = await oncall(['runbooks', 'import', src, other, '--out', out, '--json'], env);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const rep = JSON.parse(r.stdout) as { skipped: string[]; runbooks: { id: string; matches: string }[] };
+    expect(rep.skipped.map((f) => f.replace(/^.*\//, ''))).toEqual(['CHANGELOG.md', 'README.md']);
+    expect(rep.runbooks.map((x) => [x.id, x.matches])).toEqual([['disk-full', 'DiskFull'], ['host-down', 'HostDown']]);
+    const text = await oncall(['runbooks', 'import', src, '--dry-run'], env);
+    expect(text.stderr).toMatch(/^skipped: .*README\.md \(not a runbook/m);
+  });
+});
+
 describe('oncall completion', () => {
   const script = async (shell: string) => {
     const r = await oncall(['completion', shell], env);

@@ -76,4 +76,24 @@ describe('runbooks import', () => {
     expect(rewritePlaceholders('cat <<EOF\nx\nEOF\necho $HOME', new Map())).toBe('cat <<EOF\nx\nEOF\necho $HOME');
   });
 
+
+  it('sessions: what is typed inside oc debug, kubectl exec -it or psql never becomes a local runnable step; prompts go, sample output stays', () => {
+    const r = importMarkdown(readFileSync(join(DIR, 'sessions-PostgresIdleInTransaction.md'), 'utf8'), { file: 'sessions-PostgresIdleInTransaction.md' });
+    const runnable = r.runbook.steps.filter((s) => s.command !== undefined).map((s) => String(s.command));
+    for (const inner of ['SELECT pid', '\\q', 'chroot /host', 'df -h /var/lib/postgresql']) expect(runnable.join('\n')).not.toContain(inner);
+    const db = r.runbook.steps.find((s) => s.id === 'diagnosis-inside-the-database')!;
+    expect(db.kind).toBe('manual');
+    expect(db.instructions).toContain('kubectl exec -it $POD -n db -- psql -U postgres');
+    expect(db.instructions).toMatch(/Then, inside it, in order:\n\n```sh\nSELECT pid, state, xact_start FROM pg_stat_activity WHERE state = 'idle in transaction';\n\\q\n```/);
+    expect(db.instructions).toContain(' 12345 | idle in transaction |');
+    expect(db.instructions).not.toMatch(/postgres=#|sh-4\.4#/);
+    // The alert name from a one-word heading in any case; subsections keep their parent's name; no fence language in titles.
+    expect(r.runbook.match).toEqual([{ labels: { alertname: 'postgresIdleInTransaction' } }]);
+    expect(r.runbook.steps.map((s) => s.title)).toEqual(['Introduction', 'Diagnosis: Inside the database', 'Diagnosis: On the node', 'Mitigation: Terminate the session', 'Mitigation: Disaster and recovery']);
+  });
+
+  it('a label the text names is the from_label of the parameter of that name', () => {
+    const r = importMarkdown('# ShardLagging\n\nThe `shard` label names the lagging shard.\n\n## Diagnosis\n\n```sh\nvtctl GetShard "$SHARD"\n```\n', { file: 'x.md' });
+    expect(r.runbook.parameters).toEqual([expect.objectContaining({ name: 'shard', from_label: 'shard' })]);
+  });
 });
