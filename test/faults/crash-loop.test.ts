@@ -99,8 +99,16 @@ describe('crash loop', () => {
       });
       while (kills < 100 && lost === 0) {
         const v = execa(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/writer.ts'), path, '100000', `v${kills}`], { cwd: ROOT, reject: false, env: { ...process.env, BIG: '1', BROKEN_FRAMING: '1' } });
-        // Long enough for the writer (tsx start-up ~400 ms) to be appending when it is killed.
-        await new Promise((r) => setTimeout(r, 700 + Math.random() * 500));
+        // Killed once it is appending (its first acknowledgement seen, however slow the machine
+        // is to start it), at a random moment after that: not at a fixed time after start.
+        await new Promise<void>((resolve) => {
+          const cap = setTimeout(resolve, 60_000);
+          v.stdout?.once('data', () => {
+            clearTimeout(cap);
+            setTimeout(resolve, Math.random() * 400);
+          });
+          void v.then(() => resolve(), () => resolve());
+        });
         v.kill('SIGKILL');
         await v;
         kills++;
