@@ -79,9 +79,15 @@ _oncall() {
   prev=""
   [ "$COMP_CWORD" -gt 0 ] && prev="\${COMP_WORDS[@]:$((COMP_CWORD-1)):1}"
   cmdpath=""
+  local skip=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="\${COMP_WORDS[@]:$i:1}"
-    case "$w" in -*) continue ;; esac
+    # The word after a flag that takes a value is that value, not a command.
+    if [ -n "$skip" ]; then skip=""; continue; fi
+    case "$w" in
+      --*=*) continue ;;
+      -*) if [ -n "$(_oncall_value "$cmdpath|$w")$(_oncall_value "|$w")" ]; then skip=1; fi; continue ;;
+    esac
     subs=" $(_oncall_subs "$cmdpath") "
     case "$subs" in *" $w "*) cmdpath="\${cmdpath:+$cmdpath }$w" ;; esac
   done
@@ -89,7 +95,12 @@ _oncall() {
   value="$(_oncall_value "$cmdpath|$prev")"
   if [ -z "$value" ] && [ -n "$cmdpath" ]; then value="$(_oncall_value "|$prev")"; fi
   if [ -n "$value" ]; then
-    if [ "$value" = "@files" ]; then COMPREPLY=($(compgen -f -- "$cur")); else COMPREPLY=($(compgen -W "$value" -- "$cur")); fi
+    if [ "$value" = "@files" ]; then
+      # One file name a line, kept whole even with spaces in it.
+      COMPREPLY=()
+      while IFS= read -r w; do COMPREPLY+=("$w"); done < <(compgen -f -- "$cur")
+      type compopt >/dev/null 2>&1 && compopt -o filenames 2>/dev/null
+    else COMPREPLY=($(compgen -W "$value" -- "$cur")); fi
     return 0
   fi
   if [[ "$cur" == -* ]]; then

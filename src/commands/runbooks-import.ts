@@ -30,7 +30,7 @@ interface ImportResult {
 }
 
 /** Files in a folder that are about the runbooks, not runbooks: skipped, and said so. */
-const NOT_RUNBOOKS = /^(readme|sources?|changelog|changes|license|licence|contributing|code_of_conduct|security|index|summary|toc|template)(\.[a-z]+)?\.(md|markdown)$/i;
+const NOT_RUNBOOKS = /^(readme|sources?|changelog|changes|license|licence|contributing|code_of_conduct|_?index|summary|toc|template|todo|faq)(\.[a-z]+)?\.(md|markdown)$/i;
 
 /** `oncall runbooks import FILE.md|DIR|- ...`: Markdown runbooks → validated YAML plus a review report. */
 export async function runbooksImport(ctx: Context, sourceArgs: string[] | string, opts: ImportOptions): Promise<void> {
@@ -71,7 +71,8 @@ export async function runbooksImport(ctx: Context, sourceArgs: string[] | string
           if (err instanceof UserError) throw err;
           throw new UserError(`cannot read ${relative(ctx.cwd, f) || f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { code: 'notFound' });
         }
-        inputs.push({ name: basename(f), text });
+        // Named by its path (relative to here): two folders may hold files of the same name.
+        inputs.push({ name: relative(ctx.cwd, f) || basename(f), text });
       }
     }
   }
@@ -80,6 +81,7 @@ export async function runbooksImport(ctx: Context, sourceArgs: string[] | string
   const outDir = resolve(ctx.cwd, opts.out ?? 'runbooks');
   let failed = 0;
   const results: ImportResult[] = [];
+  const idsThisRun = new Map<string, string>();
   const fail = (r: ImportResult, message: string) => {
     failed++;
     results.push({ ...r, error: message });
@@ -117,6 +119,14 @@ export async function runbooksImport(ctx: Context, sourceArgs: string[] | string
       }
       continue;
     }
+    // Two sources that import as the same id would overwrite each other (with --force) or
+    // fail confusingly: the second is refused, naming both.
+    const earlier = idsThisRun.get(r.runbook.id);
+    if (earlier) {
+      fail(base, `${input.name} and ${earlier} both import as runbook id ${r.runbook.id}; ${input.name} not written (import it alone with --id)`);
+      continue;
+    }
+    idsThisRun.set(r.runbook.id, input.name);
     const out = join(outDir, `${r.runbook.id}.yaml`);
     const shown = relative(ctx.cwd, out) || out;
     // lstat: a dangling symlink exists too (existsSync would say no, and rename would replace it).

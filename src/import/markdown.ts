@@ -31,14 +31,17 @@ const CAPS = new Set(['POD', 'NAMESPACE', 'NODE', 'CONTAINER', 'DEPLOYMENT', 'IN
 const SHELL_VARS = new Set(['HOME', 'PATH', 'USER', 'PWD', 'HOSTNAME', 'SHELL', 'IFS', 'RANDOM', 'LINENO', 'UID', 'EUID', 'PPID', 'SECONDS', 'TERM', 'LANG', 'TMPDIR', 'OLDPWD', 'REPLY', 'OPTARG', 'OPTIND', 'BASH_SOURCE']);
 
 /**
- * Shell and client prompts a console block shows before each command: `$ `, `# ` (root, in a
- * console block only), `sh-4.4# `, `[root@host ~]# `, `bash-5.1$ `, `postgres=# `, `mysql> `,
- * `redis 127.0.0.1:6379> `, `etcdctl> `. The match is what to remove; the rest is the command.
+ * Prompts a console block shows before each command. Local: `$ `, and `# ` (root) only in a
+ * block with no `$ ` prompt (elsewhere "# " starts a comment). Remote, a shell or client that
+ * is not this machine's: `sh-4.4# `, `[root@host ~]# `, `user@host:~$ `, `postgres=# `,
+ * `mydb=> `, `mysql> `, `redis 127.0.0.1:6379> `, `test> ` (mongosh), `etcdctl> `.
  */
-const PROMPT = /^\s*(?:\$|#|(?:sh|bash|zsh)-[0-9.]+[#$]|\[[^\]\n]{1,80}\][#$]|[a-z_][a-z0-9_]*=[#>]|[a-z_][a-z0-9_]*-[#>]|mysql>|(?:redis\s+)?[0-9.]+:[0-9]+>|[a-z]+>)\s+(?=\S)/i;
+const LOCAL_PROMPT = /^\s*\$\s+(?=\S)/;
+const ROOT_PROMPT = /^\s*#\s+(?=\S)/;
+const REMOTE_PROMPT = /^\s*(?:(?:sh|bash|zsh)-[0-9.]+[#$]|\[[^\]\n]{1,80}\][#$]|[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:[^\s$#]*[$#]|[a-z_][a-z0-9_]*[=-][#>]|(?:mysql|mariadb|sqlite3?|redis|mongo|mongosh|test|admin|etcdctl|cqlsh|irb|pry)>|(?:redis\s+)?[0-9a-z.-]+:[0-9]+>|[/~][^\s#$]{0,80}\s[#$])\s+(?=\S)/i;
 
 /** Commands that open an interactive session: what follows them in a block is typed inside it. */
-const INTERACTIVE = /^\s*(sudo\s+)?((oc|kubectl)\s+debug\b|(oc|kubectl)\s+(-n\s+\S+\s+)?(rsh|exec\s+-it?)\s+\S+\s*$|(oc|kubectl)\s[^\n]*\bexec\b[^\n]*\s(-it|-ti|-i\s+-t|--stdin\s+--tty|--tty\s+--stdin)\b|ssh\s|chroot\s+\S+\s*$|su\b|sudo\s+-i|psql\s*(-[hUdp]\s*\S+\s*)*$|gitlab-psql\s*$|redis-cli\s*(-h\s+\S+\s*)?$|mysql\s*(-[uhpP]\s*\S+\s*)*$|etcdctl\s*$)/m;
+const INTERACTIVE = /^\s*(sudo\s+(-u\s+\S+\s+)?)?((oc|kubectl)\s+debug\b|(docker|podman|crictl|nerdctl)\s[^\n]*\bexec\b[^\n]*\s(-it|-ti|-i\s+-t)\b|mongosh?\b(?![^\n]*--eval)[^\n]*$|gcloud\s+compute\s+ssh\b(?![^\n]*--command)[^\n]*$|psql\b(?![^\n]*\s(-c|--command|-f|--file)(\s|=))[^\n]*$|mysql\b(?![^\n]*\s(-e|--execute)(\s|=))[^\n]*$|redis-cli(\s+(-[hpanu]|-c|--user|--pass|--tls)(\s+[^-\s]\S*)?)*\s*$|(oc|kubectl)\s[^\n]*\bexec\b[^\n]*\s--\s+(sh|bash|psql|mysql|redis-cli|mongosh)\b(?![^\n]*\s-c\s)[^\n]*$|(oc|kubectl)\s+(-n\s+\S+\s+)?(rsh|exec\s+-it?)\s+\S+\s*$|(oc|kubectl)\s[^\n]*\bexec\b[^\n]*\s(-it|-ti|-i\s+-t|--stdin\s+--tty|--tty\s+--stdin)\b|ssh\s|chroot\s+\S+\s*$|su\b|sudo\s+-i|psql\s*(-[hUdp]\s*\S+\s*)*$|gitlab-psql\s*$|redis-cli\s*(-h\s+\S+\s*)?$|mysql\s*(-[uhpP]\s*\S+\s*)*$|etcdctl\s*$)/m;
 
 function kebab(s: string): string {
   return s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64).replace(/-+$/, '') || 'imported';
@@ -111,7 +114,8 @@ export function importMarkdown(raw: string, opts: { file: string; id?: string })
   // The alert's name: the front matter, else a first heading that is one word of letters and
   // digits (KubePodCrashLooping, etcdHighFsyncDurations, in any case), else the file's name.
   const fileBase = opts.file.replace(/^.*\//, '').replace(/\.(md|markdown)$/i, '').replace(/^(prom-op|openshift|gitlab)-/i, '');
-  const oneWord = (s: string) => (/^[A-Za-z][A-Za-z0-9]{2,}$/.test(s) && /[A-Z]/.test(s.slice(1)) ? s : undefined);
+  // Mixed case with a capital after the first letter: KubePodCrashLooping, etcdHighFsyncDurations (not TODO, FAQ or Runbook).
+  const oneWord = (s: string) => (/^[A-Za-z][A-Za-z0-9]{2,}$/.test(s) && /[A-Z]/.test(s.slice(1)) && /[a-z]/.test(s) ? s : undefined);
   const alertName = fmAlert ?? oneWord(h1Text) ?? oneWord(fileBase);
   const title = (typeof fm.title === 'string' && fm.title.trim()) || h1Text || opts.file.replace(/\.md$/i, '');
   const id = opts.id ?? kebab(alertName ?? title);
@@ -209,25 +213,44 @@ export function importMarkdown(raw: string, opts: { file: string; id?: string })
       // ("# " is a root prompt only in a console block; in a script it is a comment.)
       const lines = node.value.split('\n');
       const consoleLike = lang === 'console' || lang === 'shell-session' || lang === 'shellsession' || lang === 'terminal';
-      const isPrompt = (l: string) => (consoleLike ? PROMPT.test(l) : /^\s*\$\s/.test(l));
+      const hasDollar = lines.some((l) => LOCAL_PROMPT.test(l));
+      const localPrompt = (l: string) => LOCAL_PROMPT.test(l) || (consoleLike && !hasDollar && ROOT_PROMPT.test(l));
+      const isPrompt = (l: string) => localPrompt(l) || REMOTE_PROMPT.test(l);
       const prompted = lines.some(isPrompt);
       const cmdLines: string[] = [];
       const output: string[] = [];
       /** Per command, the output lines shown after it (kept as what to expect). */
       const samples: { cmd: string; out: string[] }[] = [];
+      /** Where the first command typed at a remote prompt (a session) is in cmdLines. */
+      let remoteAt: number | undefined;
+      let lastWasCommand = false;
       for (const l of lines) {
         const continued = /\\$/.test(cmdLines[cmdLines.length - 1] ?? '');
         if (isPrompt(l)) {
-          const cmd = l.replace(consoleLike ? PROMPT : /^\s*\$\s+/, '');
+          const remote = !localPrompt(l);
+          const cmd = l.replace(remote ? REMOTE_PROMPT : localPrompt(l) && LOCAL_PROMPT.test(l) ? LOCAL_PROMPT : ROOT_PROMPT, '');
+          if (remote) remoteAt ??= cmdLines.length;
           cmdLines.push(cmd);
           samples.push({ cmd, out: [] });
-        } else if (prompted && consoleLike && continued) cmdLines.push(l);
-        else if (prompted && consoleLike) {
+          lastWasCommand = true;
+        } else if (prompted && lastWasCommand && /^\s*>\s?/.test(l)) {
+          // The shell's continuation prompt (PS2): a heredoc body, a loop's body.
+          cmdLines.push(l.replace(/^\s*>\s?/, ''));
+        } else if (prompted && continued) cmdLines.push(l);
+        else if (prompted && (consoleLike || remoteAt !== undefined)) {
+          lastWasCommand = false;
           if (l.trim()) {
             output.push(l);
             samples[samples.length - 1]?.out.push(l);
           }
-        } else cmdLines.push(l.replace(/^\s*\$\s+/, ''));
+        } else {
+          cmdLines.push(l.replace(/^\s*\$\s+/, ''));
+          lastWasCommand = true;
+        }
+      }
+      while (cmdLines.length && !cmdLines[0]!.trim()) {
+        cmdLines.shift();
+        if (remoteAt !== undefined) remoteAt = Math.max(0, remoteAt - 1);
       }
       let script = cmdLines.join('\n').replace(/\n+$/, '').trim();
       const todo = /\bTODO\b/.test(script);
@@ -243,18 +266,19 @@ export function importMarkdown(raw: string, opts: { file: string; id?: string })
         steps.push({ id: stepId(label), title: label, kind: 'manual', instructions: `${before ? `${before}\n\n` : ''}Run by hand (it holds {{ }} templating):\n\n\`\`\`sh\n${script}\n\`\`\`` });
         continue;
       }
-      if (INTERACTIVE.test(script)) {
+      if (remoteAt !== undefined || INTERACTIVE.test(script)) {
         // One manual step: the session command, then what is typed inside it, in order. Nothing
         // meant for the remote session ever becomes a local runnable step.
         const all = script.split('\n');
-        const at = all.findIndex((l) => INTERACTIVE.test(l));
+        // The opener: the last line before the first remote-prompt command, else the line that opens one.
+        const at = remoteAt !== undefined ? Math.min(remoteAt, all.length) - 1 : all.findIndex((l) => INTERACTIVE.test(l));
         const opener = all.slice(0, at + 1).join('\n');
         const inner = all.slice(at + 1).filter((l) => l.trim());
-        review.push(`"${label}": opens an interactive session (${all[at]!.trim().split(/\s+/).slice(0, 3).join(' ')}); the ${inner.length} command${inner.length === 1 ? '' : 's'} after it ${inner.length === 1 ? 'is' : 'are'} typed inside it: imported as one manual step`);
+        review.push(`"${label}": ${at >= 0 ? `opens an interactive session (${all[at]!.trim().split(/\s+/).slice(0, 3).join(' ')})` : 'holds commands typed at a prompt that is not this machine\'s shell'}; the ${inner.length} command${inner.length === 1 ? '' : 's'} after it ${inner.length === 1 ? 'is' : 'are'} typed inside it: imported as one manual step`);
         const expected = samples.filter((x) => x.out.length).map((x) => `\`${x.cmd.replace(/`/g, "'")}\` shows something like:\n\n\`\`\`\n${x.out.join('\n')}\n\`\`\``);
         steps.push({
           id: stepId(label), title: label, kind: 'manual',
-          instructions: [before, `Open the session:\n\n\`\`\`sh\n${opener}\n\`\`\``, inner.length ? `Then, inside it, in order:\n\n\`\`\`sh\n${inner.join('\n')}\n\`\`\`` : '', ...expected].filter(Boolean).join('\n\n'),
+          instructions: [before, opener.trim() ? `Open the session:\n\n\`\`\`sh\n${opener}\n\`\`\`` : 'In the session the source shows (a remote shell or a database client):', inner.length ? `Then, inside it, in order:\n\n\`\`\`sh\n${inner.join('\n')}\n\`\`\`` : '', ...expected].filter(Boolean).join('\n\n'),
         });
         continue;
       }

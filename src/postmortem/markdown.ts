@@ -48,8 +48,17 @@ export function md(raw: string): string {
 }
 
 /** For table cells: also escape the column separator inside code spans. */
+/**
+ * For table cells: every "|" escaped, whatever precedes it (GFM splits cells before it reads
+ * escapes, and "\\|" would be an escaped backslash then a column break).
+ */
 function cell(text: string): string {
-  return md(text).replace(/(?<!\\)\|/g, '\\|');
+  return md(text).replace(/\|/g, '\\|');
+}
+
+/** A command in a table cell: a code span, unless it holds "\\|", which no code span in a GFM table can show. */
+function commandCell(command: string): string {
+  return command.includes('\\|') ? cell(command) : codeSpan(command).replace(/\|/g, '\\|');
 }
 
 function hhmmss(iso: string | null): string {
@@ -211,7 +220,7 @@ export function* renderMarkdownParts(pm: Postmortem): Generator<string> {
   else {
     L.push('| Ref | Time | Step | Command | Result | Duration |', '| --- | --- | --- | --- | --- | --- |');
     for (const c of f.commands) {
-      L.push(`| #${c.seq} | ${hhmmss(c.ts)} | ${c.step ? codeSpan(c.step) : 'typed'} | ${codeSpan(c.argv.map(shellQuote).join(' ')).replace(/\|/g, '\\|')} | ${c.result} | ${c.duration_ms} ms |`);
+      L.push(`| #${c.seq} | ${hhmmss(c.ts)} | ${c.step ? codeSpan(c.step) : 'typed'} | ${commandCell(c.argv.map(shellQuote).join(' '))} | ${c.result} | ${c.duration_ms} ms |`);
       if (full()) yield take();
     }
   }

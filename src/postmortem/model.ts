@@ -142,25 +142,42 @@ export function parseActionItem(text: string, seq: number, author: string): Acti
     type = t[1]!.toLowerCase();
     cut(t);
   }
-  // "@alice" anywhere, or "owner: alice" / "owner=alice".
-  const o = /(?:^|\s)@([A-Za-z0-9._-]+)(?=\s|$|[,;.])/.exec(rest) ?? /(?:^|\s)owner\s*[:=]\s*([A-Za-z0-9._@-]+)[,;.]?/i.exec(rest);
+  // "@alice" anywhere, or "owner: alice" / "owner=alice": a name starts with a letter, and a
+  // sentence's full stop is not part of it.
+  const o = /(?:^|\s)@([A-Za-z][A-Za-z0-9._-]*)/.exec(rest) ?? /(?:^|\s)owner\s*[:=]\s*([A-Za-z][A-Za-z0-9._@-]*)/i.exec(rest);
   if (o) {
-    owner = o[1]!;
+    owner = o[1]!.replace(/[.-]+$/, '');
     cut(o);
   }
-  // A tracker reference: ABC-123, an issue or ticket URL, or #123.
-  const r = /(?:^|\s)(https?:\/\/\S+\/(?:issues|browse|tickets?|pull|merge_requests)\/\S+|[A-Z][A-Z0-9]{1,9}-\d+|#\d+)(?=\s|$|[,;.])/.exec(rest);
-  if (r) {
-    tracker = r[1]!;
+  // A tracker reference, only where people put one, at the start or the end: ABC-123, #123, or
+  // an issue URL. Names such as SHA-256, UTF-8 or HTTP-2 are words, not tickets.
+  const r = /^(https?:\/\/\S+\/(?:issues|browse|tickets?|pull|merge_requests)\/\S+|[A-Z][A-Z0-9]{1,9}-\d+|#\d+)(?=\s|$|[,;])|(?:^|\s)(https?:\/\/\S+\/(?:issues|browse|tickets?|pull|merge_requests)\/\S+|[A-Z][A-Z0-9]{1,9}-\d+|#\d+)[.,;]?$/.exec(rest);
+  const ref = r ? (r[1] ?? r[2])! : undefined;
+  if (r && ref && !NOT_TRACKERS.test(ref)) {
+    tracker = ref;
     cut(r);
   }
-  return { action: rest.replace(/^[\s,;:-]+|[\s,;:-]+$/g, ''), type, owner, tracker, seq };
+  const action = rest.replace(/^[\s,;:-]+|[\s,;:-]+$/g, '');
+  // A note with only an owner or a tracker (and a type) is still an action item: its text is
+  // kept. A bare type ("[other]") says nothing to do.
+  return { action: action || (o || tracker ? text.trim() : ''), type, owner, tracker, seq };
 }
+
+const NOT_TRACKERS = /^(SHA|UTF|HTTP|HTTPS|IPV|TLS|SSL|ISO|RFC|CVE|AES|RSA|MD|X|CRC|UCS|TCP|UDP|H|P|ECMA|EC|ED|DES|GPT|PCI|SOC|COVID)-\d+$/i;
 
 /** `users=1200 duration=45m errors=3.2%` → figures, in the order written. */
 export function impactMetrics(notes: readonly Entry[]): ImpactMetric[] {
   const out: ImpactMetric[] = [];
-  for (const n of notes) for (const m of n.text.matchAll(/(?:^|[\s,;(])([a-z][a-z0-9_.-]{0,39})=([^\s,;()]{1,40})/gi)) out.push({ metric: m[1]!, value: m[2]!, seq: n.seq, by: n.by });
+  for (const n of notes) {
+    // Commands quoted in the note (`kubectl get pods -l app=web`) and flags (-d user=admin) are not figures.
+    const prose = n.text.replace(/`[^`]*`/g, ' ');
+    for (const m of prose.matchAll(/(?:^|[\s,;(])(?<!-\S*\s)([a-z][a-z0-9_.]{0,39})=([^\s,;()]+)/gi)) {
+      const value = m[2]!.replace(/[.,;:]+$/, '');
+      // A value longer than a table cell holds is left in the note, never cut.
+      if (!value || value.length > 40 || /:\/\//.test(value)) continue;
+      out.push({ metric: m[1]!, value, seq: n.seq, by: n.by });
+    }
+  }
   return out;
 }
 

@@ -105,6 +105,13 @@ describe('runbooks import', () => {
     expect(rep.runbooks.map((x) => [x.id, x.matches])).toEqual([['disk-full', 'DiskFull'], ['host-down', 'HostDown']]);
     const text = await oncall(['runbooks', 'import', src, '--dry-run'], env);
     expect(text.stderr).toMatch(/^skipped: .*README\.md \(not a runbook/m);
+    // Two files that import as the same id: the second is refused, naming both, even with --force.
+    const twin = join(t.dir, 'twin');
+    mkdirSync(twin);
+    writeFileSync(join(twin, 'DiskFull.md'), '# DiskFull\n\n## Other\n\n```sh\ndf -i /var\n```\n');
+    const both = await oncall(['runbooks', 'import', src, twin, '--out', join(t.dir, 'imported-twins'), '--force'], env, { cwd: t.dir });
+    expect(both.exitCode).toBe(8);
+    expect(both.stderr).toMatch(/error: twin\/DiskFull\.md and wiki\/DiskFull\.md both import as runbook id disk-full; twin\/DiskFull\.md not written/);
   });
 });
 

@@ -217,6 +217,9 @@ describe('non-interactive twins', () => {
     const { execa } = await import('execa');
     const child = execa(process.execPath, [BIN, 'step', 'run', 'wait', '--yes', '--incident', id], { env: { ...process.env, ...kenv, ONCALL_OPERATOR: 'tester' }, reject: false });
     const path = join(kenv.ONCALL_HOME, 'incidents', id, 'log.jsonl');
+    // Only this test's own process group is ever killed: a pattern (pkill -f) would also hit
+    // the same test of a second suite running at once on this machine.
+    let group: number | undefined;
     try {
       const end = Date.now() + 20_000;
       while (!readLogFile(path).events.some((e) => e.type === 'command.started') && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
@@ -226,6 +229,7 @@ describe('non-interactive twins', () => {
       expect(st.status).toBe('running');
       expect(st.process).toMatchObject({ pid: expect.any(Number), host: hostname(), writer_pid: child.pid });
       const pid = st.process!.pid;
+      group = pid;
       // Nothing can reap the group of a SIGKILLed writer: it is still there, and the screen says so.
       expect(groupState(st.process!)).toBe('running');
       expect(processAlive(child.pid!)).toBe(false);
@@ -242,7 +246,15 @@ describe('non-interactive twins', () => {
     } finally {
       // Whatever failed above, leave no sleep behind.
       child.kill('SIGKILL');
-      await execa('pkill', ['-KILL', '-f', '^sleep 53$'], { reject: false });
+      const started = readLogFile(path).events.find((e) => e.type === 'command.started');
+      for (const g of [group, (started?.data as { pid?: number } | undefined)?.pid]) {
+        if (g === undefined || g <= 1) continue;
+        try {
+          process.kill(-g, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
     }
   });
 

@@ -96,4 +96,15 @@ describe('runbooks import', () => {
     const r = importMarkdown('# ShardLagging\n\nThe `shard` label names the lagging shard.\n\n## Diagnosis\n\n```sh\nvtctl GetShard "$SHARD"\n```\n', { file: 'x.md' });
     expect(r.runbook.parameters).toEqual([expect.objectContaining({ name: 'shard', from_label: 'shard' })]);
   });
+
+  it('remote prompts and session openers never let a remote command run locally; continuation lines stay with their command', () => {
+    const r = importMarkdown(readFileSync(join(DIR, 'hostile-sessions.md'), 'utf8'), { file: 'hostile-sessions.md' });
+    const runnable = r.runbook.steps.filter((s) => s.command !== undefined).map((s) => String(s.command)).join('\n');
+    for (const remote of ['pg_terminate_backend', 'DROP TABLE', 'DROP DATABASE', 'db.users.drop', 'FLUSHALL', 'rm -rf /tmp/cache', 'crictl rmp', 'rm -rf /data/old', 'node-1 is NotReady']) expect(runnable, remote).not.toContain(remote);
+    // "# systemctl restart etcd" in a block with "$ " prompts is a comment, never a command.
+    expect(runnable).not.toMatch(/^systemctl restart etcd$/m);
+    const fix = r.runbook.steps.find((s) => s.id === 'fix')!;
+    expect(fix.command).toBe('systemctl status etcd\ncat <<\'EOF2\' | sudo tee /etc/logrotate.d/app\n/var/log/app/*.log { daily }\nEOF2\nfor f in /tmp/a /tmp/b; do\n  rm "$f"\ndone');
+    expect(r.runbook.steps.filter((s) => s.id.startsWith('db-')).every((s) => s.kind === 'manual')).toBe(true);
+  });
 });

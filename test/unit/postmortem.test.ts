@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseLog, verifyEvents } from '../../src/incident/reader.js';
 import { replay } from '../../src/incident/replay.js';
 import { renderMarkdown, md, codeSpan } from '../../src/postmortem/markdown.js';
-import { buildPostmortem, parseActionItem, type Postmortem } from '../../src/postmortem/model.js';
+import { buildPostmortem, impactMetrics, parseActionItem, type Postmortem } from '../../src/postmortem/model.js';
 import { ROOT } from '../helpers/cli.js';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 
@@ -74,8 +74,36 @@ describe('facts from the log, analysis from people', () => {
     // The form the review saw lost: "owner: dba".
     expect(parseActionItem('Tune autovacuum on ledger, owner: dba [repair] #4521', 3, 'dana')).toEqual({ action: 'Tune autovacuum on ledger', type: 'repair', owner: 'dba', tracker: '#4521', seq: 3 });
     expect(parseActionItem('Page the DB team earlier https://git.example.test/ops/issues/77 @bob', 4, 'dana')).toMatchObject({ owner: 'bob', tracker: 'https://git.example.test/ops/issues/77', action: 'Page the DB team earlier' });
+    // Names that look like tickets are words; a sentence's full stop is not part of an owner; a note of only markers keeps its text.
+    expect(parseActionItem('Move signing to SHA-256 @alice.', 6, 'dana')).toMatchObject({ action: 'Move signing to SHA-256', owner: 'alice', tracker: null });
+    expect(parseActionItem('Email ops about the SRE-1 rollout before Friday', 7, 'dana')).toMatchObject({ action: 'Email ops about the SRE-1 rollout before Friday', tracker: null });
+    expect(parseActionItem('Upgrade node @20 to 22', 8, 'dana')).toMatchObject({ owner: 'dana' });
+    expect(parseActionItem('[prevent] @alice OPS-1', 9, 'dana')).toMatchObject({ action: '[prevent] @alice OPS-1', type: 'prevent', owner: 'alice', tracker: 'OPS-1' });
     // An e-mail address is not an owner, and a version is not a tracker.
     expect(parseActionItem('Mail ops@example.test about v1.2-3 rollout', 5, 'dana')).toMatchObject({ owner: 'dana', tracker: null });
+  });
+
+  it('impact figures: no value cut short, no trailing full stop, nothing from quoted commands or flags', () => {
+    const e = (text: string) => [{ text, by: 'a', seq: 1, ts: '' }];
+    expect(impactMetrics(e('errors=3.2%. users=1200, `kubectl get pods -l app=web` curl -d user=admin'))).toEqual([{ metric: 'errors', value: '3.2%', seq: 1, by: 'a' }, { metric: 'users', value: '1200', seq: 1, by: 'a' }]);
+    expect(impactMetrics(e(`dsn=${'x'.repeat(60)} dashboard=https://grafana.example.test/d/x`))).toEqual([]);
+  });
+
+  it('a "|" in a note, or "\\|" in a command, never breaks a table', () => {
+    const ev = (seq: number, type: string, data: Record<string, unknown>) => ({ seq, id: String(seq), ts: '2026-11-29T10:00:00.000Z', actor: { kind: 'human' as const, name: 'a' }, type, data, prev: '', hash: '' });
+    const out = (text: string) => ({ text, bytes: text.length, truncated: false });
+    const events = [
+      ev(1, 'incident.opened', { title: 'T', severity: 'info', via: 'open' }),
+      ev(2, 'note.added', { text: 'Fix path C:\\|tmp @x', kind: 'action' }),
+      ev(3, 'command.ran', { argv: ['/bin/sh', '-c', "grep 'error\\|fatal' /var/log/app.log"], shell: true, cwd: '/', exit_code: 0, signal: null, duration_ms: 1, timed_out: false, cancelled: false, stdout: out(''), stderr: out('') }),
+    ] as never[];
+    const doc = renderMarkdown(buildPostmortem(replay('x', events), events, { verified: true, events: 3, head: 'h', log_sha256: 's', torn_lines: [] }, 'draft'));
+    // Every table row has as many unescaped column breaks as its header.
+    const cols = (row: string) => row.replace(/\\./g, '').split('|').length;
+    for (const table of doc.split('\n\n').filter((b) => b.startsWith('| '))) {
+      const rows = table.split('\n');
+      for (const row of rows) expect(cols(row), row).toBe(cols(rows[0]!));
+    }
   });
 
   it('impact figures become a table; several root causes are contributing factors; responders and messaging come from the log', () => {
