@@ -80,10 +80,10 @@ export function fitRecord(data: EventDataMap['command.ran'], maxBytes = 200 * 10
  * Records the running command's process group. Best effort: if the log cannot take it, the
  * command's result cannot be recorded either, and that failure is the one reported.
  */
-function recordGroup(store: IncidentStore, actor: Actor, pid: number | undefined, step?: string): void {
+export function recordGroup(store: IncidentStore, actor: Actor, pid: number | undefined, step?: string, fanout?: { target: string; role?: 'verify' }): void {
   if (pid === undefined) return;
   try {
-    store.append({ type: 'command.started', actor, data: { ...(step ? { step } : {}), ...groupIdentity(pid), writer_pid: process.pid } });
+    store.append({ type: 'command.started', actor, data: { ...(step ? { step } : {}), ...(fanout ? { target: fanout.target, ...(fanout.role ? { role: fanout.role } : {}) } : {}), ...groupIdentity(pid), writer_pid: process.pid } });
   } catch {
     // see above
   }

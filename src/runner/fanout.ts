@@ -11,9 +11,9 @@ import type { IncidentStore } from '../incident/store.js';
 import { extractFrom, fullMatch } from '../runbook/pattern.js';
 import type { Parameter, Step } from '../runbook/schema.js';
 import { hostname } from 'node:os';
-import { groupIdentity, processAlive, secondRunRefused } from '../exec/group.js';
+import { processAlive, secondRunRefused } from '../exec/group.js';
 import { runCommand, secretEnvValues, type RunResult } from '../exec/run.js';
-import { commandRecord, fitRecord, judge } from './execute.js';
+import { commandRecord, fitRecord, judge, recordGroup } from './execute.js';
 import { prepareStep, type PreparedCommand, type PrepareOptions } from './prepare.js';
 
 export const DEFAULT_MAX_TARGETS = 1000;
@@ -200,20 +200,10 @@ export interface FanoutCounts {
   refused: string[];
 }
 
-/** Best effort, as for single commands: the result that follows is what matters. */
-function recordGroup(store: IncidentStore, actor: Actor, pid: number | undefined, step: string, target: string, role?: 'verify'): void {
-  if (pid === undefined) return;
-  try {
-    store.append({ type: 'command.started', actor, data: { step, target, ...(role ? { role } : {}), ...groupIdentity(pid), writer_pid: process.pid } });
-  } catch {
-    // see execute.ts
-  }
-}
-
 async function runOne(store: IncidentStore, actor: Actor, cmd: PreparedCommand, step: string, target: string, signal: AbortSignal | undefined, role?: 'verify'): Promise<RunResult> {
   let result: RunResult | undefined;
   for await (const ev of runCommand({ argv: cmd.argv, shell: cmd.shell, cwd: cmd.cwd, env: cmd.env, timeoutMs: cmd.timeoutMs, maskValues: [...cmd.secrets, ...secretEnvValues(process.env)] }, signal)) {
-    if (ev.type === 'started') recordGroup(store, actor, ev.pid, step, target, role);
+    if (ev.type === 'started') recordGroup(store, actor, ev.pid, step, { target, ...(role ? { role } : {}) });
     if (ev.type === 'finished') result = ev.result;
   }
   store.append({ type: 'command.ran', actor, data: { ...fitRecord(commandRecord(cmd, result!, step)), target, ...(role ? { role } : {}) } });
