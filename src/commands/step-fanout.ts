@@ -7,6 +7,7 @@ import { discoverTargets, executeFanout, fanoutBusy, planFanout, type Selection 
 import { durationMs } from '../runbook/template.js';
 import type { PrepareOptions } from '../runner/prepare.js';
 import { ENDS, planLines } from '../runner/plan-lines.js';
+import { TARGET_MARK } from '../incident/format.js';
 import { print, printJson, type Context } from './context.js';
 import type { Target } from './incident-store.js';
 
@@ -79,7 +80,7 @@ export async function stepRunFanout(ctx: Context, t: Target, step: Step, actor: 
   try {
     for await (const ev of executeFanout(t.store, actor, plan, { state: t.state, signal: ac.signal, canaryGate: gate })) {
       if (ev.type === 'recorded') outcome = ev;
-      else if (ev.type === 'target' && ev.status !== 'running' && !opts.json) print(ctx, `  ${ev.status === 'ok' ? '✓' : ev.status === 'drifted' ? '↺' : '✗'} ${redact(ev.target)}${ev.reason ? `: ${ev.reason}` : ''}`);
+      else if (ev.type === 'target' && ev.status !== 'running' && !opts.json) print(ctx, `  ${TARGET_MARK[ev.status]} ${redact(ev.target)}${ev.reason ? `: ${ev.reason}` : ''}`);
       else if (ev.type === 'canary' && !opts.json) print(ctx, `canary done: ${ev.ok} ok, ${ev.failed} failed${ctx.stdin.isTTY ? '' : `; ${ev.rest} left for \`oncall step run ${step.id} --targets failed --yes\``}`);
     }
   } finally {

@@ -154,6 +154,6 @@ export async function stepStatus(ctx: Context, stepId: string, opts: { incident?
   const count = (s: string) => rows.filter((r) => r.status === s).length;
   print(ctx, `${rows.length} targets: ${count('ok')} ok, ${count('failed')} failed, ${count('drifted')} drifted, ${count('not-run') + count('pending')} not run, ${count('running')} running when last recorded, ${count('refused')} refused`);
   const { table } = await import('./shared.js');
-  const mark: Record<string, string> = { ok: '✓', failed: '✗', drifted: '↺', 'not-run': '·', pending: '·', running: '▶', refused: '⊘' };
-  print(ctx, table([['', 'TARGET', 'STATUS', 'SEQ', 'WHY'], ...rows.map((r) => [mark[r.status] ?? '?', r.target, r.status === 'pending' ? 'never started' : r.status === 'running' ? 'was running' : r.status, r.seq === null ? '' : `#${r.seq}`, r.reason ?? ''])]));
+  const { TARGET_MARK } = await import('../incident/format.js');
+  print(ctx, table([['', 'TARGET', 'STATUS', 'SEQ', 'WHY'], ...rows.map((r) => [TARGET_MARK[r.status as keyof typeof TARGET_MARK] ?? '?', r.target, r.status === 'pending' ? 'never started' : r.status === 'running' ? 'was running' : r.status, r.seq === null ? '' : `#${r.seq}`, r.reason ?? ''])]));
 }

@@ -1,6 +1,6 @@
 /** Events as text: one line each (`oncall log`, the screen's timeline, the postmortem), and in full. */
 import type { EventDataMap, StoredEvent } from './events.js';
-import { wellFormed } from './replay.js';
+import { wellFormed, type TargetStatus } from './replay.js';
 import { cleanModelText } from '../util/model-text.js';
 
 function one(text: string, max = 200): string {
@@ -29,6 +29,9 @@ function names(list: readonly string[], max = 5): string {
   const shown = list.slice(0, max).map((x) => one(x, 60)).join(', ');
   return list.length > max ? `${shown} and ${list.length - max} more` : shown;
 }
+
+/** A fan-out target's mark, the same on the screen, in `step run` and in `step status`. */
+export const TARGET_MARK: Record<TargetStatus, string> = { ok: '✓', failed: '✗', drifted: '↺', 'not-run': '·', pending: '·', running: '▶', refused: '⊘' };
 
 export function describeEvent(e: StoredEvent): string {
   const d = e.data as Record<string, unknown>;

@@ -1,7 +1,7 @@
 /** Pure helpers that turn incident state into the lines the components show. */
 import type { GroupState } from '../exec/group.js';
 import type { StoredEvent } from '../incident/events.js';
-import { commandResult, describeEvent } from '../incident/format.js';
+import { commandResult, describeEvent, TARGET_MARK } from '../incident/format.js';
 import type { IncidentState, StepState } from '../incident/replay.js';
 import { commandText } from '../runbook/render.js';
 import type { Step } from '../runbook/schema.js';
@@ -227,7 +227,6 @@ export function stepDetail(d: DetailInput, width: number, height: number): Detai
   return out ? { head, output: { ...out, live: false } } : { head };
 }
 
-const TARGET_MARK: Record<string, string> = { ok: '✓', failed: '✗', drifted: '↺', 'not-run': '·', pending: '·', running: '▶', refused: '⊘' };
 
 /** Fan-out: one line per target, with its mark and why, and the counts. `pending` is "never started" unless this screen is running it. */
 export function targetTable(fan: NonNullable<StepState['fanout']>, ownRun: boolean): { summary: string; lines: string[] } {
