@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { refOf } from '../incident/replicas.js';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { loadIncident, resolveIncidentId } from '../incident/incidents.js';
@@ -30,16 +31,21 @@ export async function exportPostmortem(ctx: Context, opts: ExportOptions): Promi
   // In a function of its own so the events and state can be freed before the document is rendered.
   const { path, v, logSha, pm } = ((): { path: string; v: ReturnType<typeof verifyEvents>; logSha: string; pm: ReturnType<typeof buildPostmortem> } => {
     const { path, read, state } = loadIncident(ctx.home, id, { sha256: true });
-    const logSha = read.sha256!;
-    // Every whole record is verified; the document is built from the chain (what every view shows).
-    const v = { ...verifyEvents(read.records), count: read.events.length };
+    // Every whole record of every replica's file is verified; the document is built from the
+    // merged chains (what every view shows). The top level speaks for this home's file (a
+    // shared incident lists each replica too), or for the first that fails.
+    const checked = read.replicas.map((f) => ({ f, v: verifyEvents(f.read.records) }));
+    const main = checked.find((c) => !c.v.ok) ?? checked.find((c) => c.f.own) ?? checked[0]!;
+    const logSha = main.f.read.sha256!;
+    const v = { ...main.v, count: checked.length > 1 ? main.v.count : read.events.length };
     const pm = buildPostmortem(state, read.events, {
-      verified: v.ok,
+      verified: checked.every((c) => c.v.ok),
       ...(v.ok ? {} : { first_bad_seq: v.seq, reason: v.reason }),
       events: v.count,
       head: v.head,
       log_sha256: logSha,
-      torn_lines: read.torn.map((t) => ({ line: t.line, offset: t.offset, bytes: t.bytes })),
+      torn_lines: main.f.read.torn.map((t) => ({ line: t.line, offset: t.offset, bytes: t.bytes })),
+      ...(checked.length > 1 ? { replicas: checked.map((c) => ({ replica: c.f.replica || 'local', origin: c.f.origin, verified: c.v.ok, ...(c.v.ok ? {} : { first_bad_seq: c.v.seq, reason: c.v.reason }), events: c.v.count, head: c.v.head, log_sha256: c.f.read.sha256! })) } : {}),
     }, opts.final ? 'final' : 'draft');
     return { path, v, logSha, pm };
   })();
@@ -72,7 +78,7 @@ export async function exportPostmortem(ctx: Context, opts: ExportOptions): Promi
     const store = new IncidentStore(path, ctx.clock);
     try {
       const e = store.append({ type: 'postmortem.exported', actor: await operator(ctx, opts.operator), data: { format, head: v.head, log_sha256: logSha, document_sha256: docHash.digest('hex'), events: v.count, ...(out ? { out } : {}) } });
-      if (format !== 'json') ctx.stderr.write(`final postmortem recorded as #${e.seq}; log head ${v.head}, log sha256 ${logSha}\n`);
+      if (format !== 'json') ctx.stderr.write(`final postmortem recorded as #${refOf(e)}; log head ${v.head}, log sha256 ${logSha}\n`);
     } finally {
       store.close();
     }

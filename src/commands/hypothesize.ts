@@ -1,9 +1,10 @@
 import { ExitError, UserError, type ExitCodeName } from '../errors.js';
+import { refOf } from '../incident/replicas.js';
 import { hypothesize as request, type HypothesizeResult, type Status } from '../hypotheses/run.js';
 import { hypothesisSettings as settingsFrom } from '../hypotheses/settings.js';
 import { describeEvidence } from '../runbook/known-causes.js';
 import { cleanModelText, hypothesisKey } from '../util/model-text.js';
-import { latestVerdict } from '../incident/replay.js';
+import { latestVerdictOn } from '../incident/replay.js';
 import { NO_HYPOTHESIS_NOTE } from '../incident/events.js';
 import type { IncidentState } from '../incident/replay.js';
 import { operator, print, printJson, type Context } from './context.js';
@@ -102,7 +103,7 @@ export async function hypothesize(ctx: Context, opts: HypothesizeOptions): Promi
       digest: result.digest ?? null,
       request_seq: result.requestSeq ?? null,
       known_causes: result.knownCauses.map((k) => ({ id: k.cause.id, title: k.cause.title, source: 'runbook', evidence: k.evidence })),
-      hypotheses: result.hypotheses.map((h) => ({ seq: h.seq ?? null, title: h.title, explanation: h.explanation, cites: h.cites, refute_by: h.refute_by, check: h.check, check_read_only: !h.check_warning, check_warning: h.check_warning ?? null, grounding: h.grounding, dropped_cites: h.dropped_cites ?? 0, earlier: earlierRequests(t.state, h.title) })),
+      hypotheses: result.hypotheses.map((h) => ({ seq: h.seq ?? null, ...(h.replica ? { replica: h.replica } : {}), title: h.title, explanation: h.explanation, cites: h.cites, refute_by: h.refute_by, check: h.check, check_read_only: !h.check_warning, check_warning: h.check_warning ?? null, grounding: h.grounding, dropped_cites: h.dropped_cites ?? 0, earlier: earlierRequests(t.state, h.title).map((x) => (x.replica ? refOf(x) : x.seq)) })),
       omitted: result.omitted,
       dropped: result.dropped ?? { extra: 0, malformed: 0 },
       warnings: result.warnings,
@@ -121,10 +122,10 @@ export async function hypothesize(ctx: Context, opts: HypothesizeOptions): Promi
   }
 }
 
-/** Seqs of earlier model hypotheses with the same title (the same idea, proposed again). */
-function earlierRequests(state: IncidentState, title: string): number[] {
+/** Earlier model hypotheses with the same title (the same idea, proposed again). */
+function earlierRequests(state: IncidentState, title: string): IncidentState['hypotheses'] {
   const key = hypothesisKey(title);
-  return state.hypotheses.filter((x) => hypothesisKey(x.title) === key).map((x) => x.seq);
+  return state.hypotheses.filter((x) => hypothesisKey(x.title) === key);
 }
 
 const CITE_MARK: Record<string, string> = { found: 'found', 'not-found': 'NOT FOUND', 'wrong-event': 'WRONG ENTRY', 'not-evidence': 'NOT EVIDENCE', 'too-short': 'TOO SHORT', future: 'NO SUCH ENTRY YET', 'no-such-entry': 'NO SUCH ENTRY' };
@@ -140,11 +141,11 @@ function printHuman(ctx: Context, r: HypothesizeResult, before: IncidentState): 
     r.hypotheses.forEach((h, i) => {
       const again = earlierRequests(before, h.title);
       const label = h.grounding === 'ungrounded' ? 'UNGROUNDED: no cite checks out' : h.grounding === 'partial' ? 'PARTIAL: some cites do not check out' : 'grounded: every quote is in the log';
-      const judged = again.map((q) => latestVerdict(before, { seq: q })).filter((j) => j !== undefined).sort((a, b) => b.seq - a.seq)[0];
-      print(ctx, `  ${i + 1}. [${label}]${h.seq ? ` #${h.seq}` : ''}${again.length ? ` (proposed before: ${again.map((x) => `#${x}`).join(', ')}${judged ? `; ${judged.verdict} by ${judged.actor.name}: ${cleanModelText(judged.reason)}` : ''})` : ''}`);
+      const judged = latestVerdictOn(before, again);
+      print(ctx, `  ${i + 1}. [${label}]${h.seq ? ` #${refOf({ seq: h.seq, ...(h.replica ? { replica: h.replica } : {}) })}` : ''}${again.length ? ` (proposed before: ${again.map((x) => `#${refOf(x)}`).join(', ')}${judged ? `; ${judged.verdict} by ${judged.actor.name}: ${cleanModelText(judged.reason)}` : ''})` : ''}`);
       print(ctx, `     model: ${h.title}`);
       if (h.explanation) print(ctx, `     model explanation: ${h.explanation}`);
-      for (const c of h.cites) print(ctx, `     cite #${c.seq} [${CITE_MARK[c.status] ?? c.status}] ${c.reason}: model quote "${c.quote}"`);
+      for (const c of h.cites) print(ctx, `     cite #${refOf(c)} [${CITE_MARK[c.status] ?? c.status}] ${c.reason}: model quote "${c.quote}"`);
       if (!h.cites.length) print(ctx, '     cites: none');
       if (h.dropped_cites) print(ctx, `     (${h.dropped_cites} malformed cite${h.dropped_cites === 1 ? '' : 's'} dropped)`);
       if (h.refute_by) print(ctx, `     model, refuted if: ${h.refute_by}`);

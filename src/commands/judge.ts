@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { refOf } from '../incident/replicas.js';
 import { judgeTarget } from '../incident/replay.js';
 import { operator, print, printJson, type Context } from './context.js';
 import { openTarget } from './incident-store.js';
@@ -20,12 +21,12 @@ export async function judge(ctx: Context, target: string, verdict: string, opts:
   const t = openTarget(ctx, opts.incident);
   try {
     const found = judgeTarget(t.state, target);
-    if ('notHypothesis' in found) throw new UserError(`#${found.notHypothesis} is not a hypothesis`, { code: 'notFound', hint: 'judge the seq of a hypothesis (oncall log shows them) or a runbook known cause id' });
+    if ('notHypothesis' in found) throw new UserError(`#${found.notHypothesis} is not a hypothesis`, { code: 'notFound', hint: 'judge the reference of a hypothesis (15, or k3f9qa:4 in a shared incident; oncall log shows them) or a runbook known cause id' });
     if ('unknown' in found) throw new UserError(`no hypothesis or known cause "${target}"`, { code: 'notFound', hint: 'give a seq (e.g. 15) or a known cause id from the runbook' });
     const e = t.store.append({ type: 'hypothesis.judged', actor: await operator(ctx, opts.operator), data: { ...found, verdict: verdict as (typeof VERDICTS)[number], reason } });
     // The verdict's own seq, and what it judges (a hypothesis's seq or a known cause's id).
-    if (opts.json) printJson(ctx, { incident: t.id, seq: e.seq, ...('seq' in found ? { target_seq: found.seq } : { cause: found.cause }), verdict });
-    else print(ctx, `${target} ${verdict} #${e.seq}`);
+    if (opts.json) printJson(ctx, { incident: t.id, seq: e.seq, ...(e.replica ? { replica: e.replica } : {}), ...('seq' in found ? { target_seq: found.seq, ...(found.replica ? { target_replica: found.replica } : {}) } : { cause: found.cause }), verdict });
+    else print(ctx, `${target} ${verdict} #${refOf(e)}`);
   } finally {
     t.store.close();
   }

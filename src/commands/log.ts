@@ -1,4 +1,5 @@
 import { resolveIncidentId, loadIncident } from '../incident/incidents.js';
+import { refOf } from '../incident/replicas.js';
 import { describeEvent } from '../incident/format.js';
 import { print, type Context } from './context.js';
 
@@ -15,7 +16,7 @@ export async function log(ctx: Context, opts: LogOptions): Promise<void> {
     for (const e of read.events) ctx.stdout.write(`${JSON.stringify(e)}\n`);
   } else {
     print(ctx, `incident ${id}`);
-    for (const e of read.events) print(ctx, `${String(e.seq).padStart(5)}  ${e.ts.slice(11, 19)}  ${`${e.actor.kind}:${e.actor.name}`.padEnd(18)}  ${describeEvent(e)}`);
+    for (const e of read.events) print(ctx, `${refOf(e).padStart(5)}  ${e.ts.slice(11, 19)}  ${`${e.actor.kind}:${e.actor.name}`.padEnd(18)}  ${describeEvent(e)}`);
   }
   for (const t of read.torn) ctx.stderr.write(`torn line ${t.line} (byte ${t.offset}, ${t.bytes} bytes): ${t.reason}; skipped\n`);
 }

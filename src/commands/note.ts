@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { refOf } from '../incident/replicas.js';
 import { NOTE_KINDS, type NoteKind } from '../incident/events.js';
 import { resolveIncidentId, loadIncident } from '../incident/incidents.js';
 import { IncidentStore, logPath } from '../incident/store.js';
@@ -40,8 +41,8 @@ export async function note(ctx: Context, words: string[], opts: NoteOptions): Pr
   const store = new IncidentStore(logPath(ctx.home, id), ctx.clock);
   try {
     const e = store.append({ type: 'note.added', actor: await operator(ctx, opts.operator), data: { text, ...(kind ? { kind } : {}) } });
-    if (opts.json) printJson(ctx, { incident: id, seq: e.seq, hash: e.hash });
-    else print(ctx, `${id} #${e.seq}`);
+    if (opts.json) printJson(ctx, { incident: id, seq: e.seq, ...(e.replica ? { replica: e.replica } : {}), hash: e.hash });
+    else print(ctx, `${id} #${refOf(e)}`);
   } finally {
     store.close();
   }

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { refOf } from '../incident/replicas.js';
 import { STATUSES, type Status } from '../incident/events.js';
 import { loadIncident, resolveIncidentId } from '../incident/incidents.js';
 import { operator, print, printJson, type Context } from './context.js';
@@ -33,8 +34,8 @@ export async function status(ctx: Context, to: string, opts: StatusOptions): Pro
       else print(ctx, `${t.id} is already ${to}; nothing written`);
       return;
     }
-    if (opts.json) printJson(ctx, { incident: t.id, status: to, changed: true, seq: e.seq });
-    else print(ctx, `${t.id} ${e.data.from} → ${to} #${e.seq}`);
+    if (opts.json) printJson(ctx, { incident: t.id, status: to, changed: true, seq: e.seq, ...(e.replica ? { replica: e.replica } : {}) });
+    else print(ctx, `${t.id} ${e.data.from} → ${to} #${refOf(e)}`);
   } finally {
     t.store.close();
   }

@@ -76,7 +76,7 @@ export async function stepRunFanout(ctx: Context, t: Target, step: Step, actor: 
       rl.close();
     }
   };
-  let outcome: { ok: boolean; reason?: string; seq: number; next?: string; counts: { total: number; ok: number; failed: string[]; drifted: string[]; notRun: string[]; refused: string[] } } | undefined;
+  let outcome: { ok: boolean; reason?: string; seq: number; replica?: string; ref: string; next?: string; counts: { total: number; ok: number; failed: string[]; drifted: string[]; notRun: string[]; refused: string[] } } | undefined;
   try {
     for await (const ev of executeFanout(t.store, actor, plan, { state: t.state, signal: ac.signal, canaryGate: gate })) {
       if (ev.type === 'recorded') outcome = ev;
@@ -90,7 +90,7 @@ export async function stepRunFanout(ctx: Context, t: Target, step: Step, actor: 
   const c = o.counts;
   const names = (l: string[]) => l.map((x) => redact(x));
   const again = c.failed.length + c.drifted.length + c.notRun.length > 0;
-  if (opts.json) printJson(ctx, { incident: t.id, step: step.id, ok: o.ok, reason: o.reason ?? null, seq: o.seq, next: o.next ?? null, targets: { total: c.total, ok: c.ok, failed: names(c.failed), drifted: names(c.drifted), not_run: names(c.notRun), refused: names(c.refused) } });
-  else print(ctx, `${step.id}: ${o.ok ? `done (${c.ok} of ${c.total} targets ok)` : `PARTIAL (${redact(o.reason ?? '')})`} #${o.seq}${o.next ? `; next: ${o.next}` : ''}${o.ok ? '' : again ? `\nrun the rest again: oncall step run ${step.id} --targets failed --yes` : '\nonly refused targets are left: fix their values where they come from'}`);
+  if (opts.json) printJson(ctx, { incident: t.id, step: step.id, ok: o.ok, reason: o.reason ?? null, seq: o.seq, ...(o.replica ? { replica: o.replica } : {}), next: o.next ?? null, targets: { total: c.total, ok: c.ok, failed: names(c.failed), drifted: names(c.drifted), not_run: names(c.notRun), refused: names(c.refused) } });
+  else print(ctx, `${step.id}: ${o.ok ? `done (${c.ok} of ${c.total} targets ok)` : `PARTIAL (${redact(o.reason ?? '')})`} #${o.ref}${o.next ? `; next: ${o.next}` : ''}${o.ok ? '' : again ? `\nrun the rest again: oncall step run ${step.id} --targets failed --yes` : '\nonly refused targets are left: fix their values where they come from'}`);
   if (!o.ok) throw new ExitError(ac.signal.aborted ? 'interrupted' : 'stepFailed', `${step.id}: ${o.reason}`);
 }

@@ -1,4 +1,5 @@
 /** `oncall step run|skip|done`: the TUI's step keys for scripts and ChatOps; same events. */
+import { refOf } from '../incident/replicas.js';
 import { ExitError, UserError } from '../errors.js';
 import { secondRunRefused } from '../exec/group.js';
 import { shellQuote } from '../runbook/render.js';
@@ -78,7 +79,7 @@ export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & 
     // Ctrl-C, a closed terminal or a kill: stop the command's process group and record that.
     const onSigint = () => ac.abort();
     for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, onSigint);
-    let outcome: { ok: boolean; reason?: string; seq: number; next?: string } | undefined;
+    let outcome: { ok: boolean; reason?: string; seq: number; replica?: string; ref: string; next?: string } | undefined;
     let output = '';
     try {
       for await (const ev of executeStep(t.store, actor, c, ac.signal)) {
@@ -89,10 +90,10 @@ export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & 
     } finally {
       for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, onSigint);
     }
-    if (opts.json) printJson(ctx, { incident: t.id, step: stepId, ok: outcome!.ok, reason: outcome!.reason ?? null, seq: outcome!.seq, next: outcome!.next ?? null });
+    if (opts.json) printJson(ctx, { incident: t.id, step: stepId, ok: outcome!.ok, reason: outcome!.reason ?? null, seq: outcome!.seq, ...(outcome!.replica ? { replica: outcome!.replica } : {}), next: outcome!.next ?? null });
     else {
       if (output) ctx.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
-      print(ctx, `${stepId}: ${outcome!.ok ? 'done' : `FAILED (${outcome!.reason})`} #${outcome!.seq}${outcome!.next ? `; next: ${outcome!.next}` : ''}`);
+      print(ctx, `${stepId}: ${outcome!.ok ? 'done' : `FAILED (${outcome!.reason})`} #${outcome!.ref}${outcome!.next ? `; next: ${outcome!.next}` : ''}`);
     }
     if (!outcome!.ok) throw new ExitError(ac.signal.aborted ? 'interrupted' : 'stepFailed', `${stepId}: ${ac.signal.aborted ? 'interrupted' : `failed (${outcome!.reason})`}`);
   } finally {
@@ -108,8 +109,8 @@ export async function stepSkip(ctx: Context, stepId: string, opts: StepOptions &
   try {
     findStep(t, stepId);
     const e = t.store.append({ type: 'step.skipped', actor: await operator(ctx, opts.operator), data: { step: stepId, reason } });
-    if (opts.json) printJson(ctx, { incident: t.id, step: stepId, seq: e.seq });
-    else print(ctx, `${stepId}: skipped #${e.seq}`);
+    if (opts.json) printJson(ctx, { incident: t.id, step: stepId, seq: e.seq, ...(e.replica ? { replica: e.replica } : {}) });
+    else print(ctx, `${stepId}: skipped #${refOf(e)}`);
   } finally {
     t.store.close();
   }
@@ -122,8 +123,8 @@ export async function stepDone(ctx: Context, stepId: string, opts: StepOptions):
     const step = findStep(t, stepId);
     if (step.kind !== 'manual') throw new UserError(`step ${stepId} is a ${step.kind} step with a command`, { code: 'usage', hint: `run it: oncall step run ${stepId} --yes` });
     const e = t.store.append({ type: 'step.completed', actor: await operator(ctx, opts.operator), data: { step: stepId, via: 'manual' } });
-    if (opts.json) printJson(ctx, { incident: t.id, step: stepId, seq: e.seq });
-    else print(ctx, `${stepId}: done #${e.seq}`);
+    if (opts.json) printJson(ctx, { incident: t.id, step: stepId, seq: e.seq, ...(e.replica ? { replica: e.replica } : {}) });
+    else print(ctx, `${stepId}: done #${refOf(e)}`);
   } finally {
     t.store.close();
   }
@@ -141,7 +142,7 @@ export async function stepStatus(ctx: Context, stepId: string, opts: { incident?
   const st = state.steps[stepId] ?? { status: 'pending', runs: 0 };
   const fan = st.fanout;
   const { redact } = await import('../redact/index.js');
-  const rows = fan ? fan.targets.map((t) => ({ target: redact(t), status: fan.results[t]?.status ?? 'not-run', reason: fan.results[t]?.reason ?? null, seq: fan.results[t]?.seq ?? null })) : null;
+  const rows = fan ? fan.targets.map((t) => ({ target: redact(t), status: fan.results[t]?.status ?? 'not-run', reason: fan.results[t]?.reason ?? null, seq: fan.results[t]?.seq ?? null, ...(fan.results[t]?.replica ? { replica: fan.results[t]!.replica } : {}) })) : null;
   if (opts.json) {
     printJson(ctx, { incident: id, step: stepId, status: st.status, reason: st.reason ?? null, targets: rows });
     return;
@@ -155,5 +156,5 @@ export async function stepStatus(ctx: Context, stepId: string, opts: { incident?
   print(ctx, `${rows.length} targets: ${count('ok')} ok, ${count('failed')} failed, ${count('drifted')} drifted, ${count('not-run') + count('pending')} not run, ${count('running')} running when last recorded, ${count('refused')} refused`);
   const { table } = await import('./shared.js');
   const { TARGET_MARK } = await import('../incident/format.js');
-  print(ctx, table([['', 'TARGET', 'STATUS', 'SEQ', 'WHY'], ...rows.map((r) => [TARGET_MARK[r.status as keyof typeof TARGET_MARK] ?? '?', r.target, r.status === 'pending' ? 'never started' : r.status === 'running' ? 'was running' : r.status, r.seq === null ? '' : `#${r.seq}`, r.reason ?? ''])]));
+  print(ctx, table([['', 'TARGET', 'STATUS', 'SEQ', 'WHY'], ...rows.map((r) => [TARGET_MARK[r.status as keyof typeof TARGET_MARK] ?? '?', r.target, r.status === 'pending' ? 'never started' : r.status === 'running' ? 'was running' : r.status, r.seq === null ? '' : `#${refOf({ seq: r.seq, ...('replica' in r && r.replica ? { replica: r.replica } : {}) })}`, r.reason ?? ''])]));
 }

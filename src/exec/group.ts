@@ -4,6 +4,7 @@
  * whether it is still running, and a second run beside it is refused, so nobody starts a
  * second `pg_repack` beside the first.
  */
+import { refOf } from '../incident/replicas.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isGroupPid } from '../incident/events.js';
@@ -112,5 +113,5 @@ export function liveRun<T extends GroupIdentity>(st: { process?: T } | undefined
 /** Why a new run of the step is refused and the way out, for the screen and `oncall step run` alike. */
 export function secondRunRefused(st: { process?: GroupIdentity & { seq: number } } | undefined): { why: string; fix: string } | undefined {
   const live = liveRun(st);
-  return live && { why: `its previous run (#${live.seq}) is still going as process group ${live.pid}`, fix: `wait for it, or stop it with kill -TERM -- -${live.pid}` };
+  return live && { why: `its previous run (#${refOf(live)}) is still going as process group ${live.pid}`, fix: `wait for it, or stop it with kill -TERM -- -${live.pid}` };
 }

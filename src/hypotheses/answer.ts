@@ -11,6 +11,8 @@ export const MAX_HYPOTHESES = 5;
 const MAX_CITES = 20;
 
 export const citeSchema = z.object({ seq: z.number().int(), quote: z.string().min(1).max(500) });
+/** In a shared incident other replicas' entries are cited as "replica:seq" (see incident/replicas.ts). */
+export const sharedCiteSchema = z.object({ seq: z.union([z.number().int(), z.string().regex(/^#?(?:[a-z2-9]{6}:)?[1-9][0-9]{0,14}$/)]), quote: z.string().min(1).max(500) });
 export const hypothesisSchema = z.object({
   title: z.string().min(1).max(300),
   explanation: z.string().max(4000),
@@ -20,12 +22,14 @@ export const hypothesisSchema = z.object({
 });
 export const answerSchema = z.object({ hypotheses: z.array(hypothesisSchema).max(MAX_HYPOTHESES) });
 
-export type Answer = z.infer<typeof answerSchema>;
-export type ModelHypothesis = z.infer<typeof hypothesisSchema>;
+const sharedAnswerSchema = z.object({ hypotheses: z.array(hypothesisSchema.extend({ cites: z.array(sharedCiteSchema).max(MAX_CITES) })).max(MAX_HYPOTHESES) });
 
-/** Sent as `format`; small models often ignore it, so answers are checked again on receipt. */
-export function answerJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(answerSchema, { target: 'draft-7' }) as Record<string, unknown>;
+export type Answer = z.infer<typeof answerSchema>;
+export type ModelHypothesis = Omit<z.infer<typeof hypothesisSchema>, 'cites'> & { cites: { seq: number | string; quote: string }[] };
+
+/** Sent as `format`; small models often ignore it, so answers are checked again on receipt. `shared`: entries of several replicas. */
+export function answerJsonSchema(shared = false): Record<string, unknown> {
+  return z.toJSONSchema(shared ? sharedAnswerSchema : answerSchema, { target: 'draft-7' }) as Record<string, unknown>;
 }
 
 export interface Dropped {
@@ -42,7 +46,7 @@ export type ParsedAnswer =
 const str = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
 
 /** Text from the model → the hypotheses that keep the contract. Tolerates a fenced block; nothing else. */
-export function parseAnswer(text: string, max = MAX_HYPOTHESES): ParsedAnswer {
+export function parseAnswer(text: string, max = MAX_HYPOTHESES, shared = false): ParsedAnswer {
   let body = text.trim();
   const fence = /^```(?:json)?\s*\n([\s\S]*?)\n```$/.exec(body);
   if (fence) body = fence[1]!.trim();
@@ -71,7 +75,7 @@ export function parseAnswer(text: string, max = MAX_HYPOTHESES): ParsedAnswer {
       continue;
     }
     const rawCites = Array.isArray(h!.cites) ? h!.cites : [];
-    const cites = rawCites.filter((c): c is { seq: number; quote: string } => citeSchema.safeParse(c).success).slice(0, MAX_CITES);
+    const cites = rawCites.filter((c): c is { seq: number | string; quote: string } => (shared ? sharedCiteSchema : citeSchema).safeParse(c).success).slice(0, MAX_CITES);
     out.push({ title, explanation: str(h!.explanation, 4000), cites: cites.map((c) => ({ seq: c.seq, quote: c.quote })), refute_by: str(h!.refute_by, 1000), check: str(h!.check, 1000), droppedCites: rawCites.length - cites.length });
   }
   if (out.length === 0 && dropped.malformed > 0) return { ok: false, why: `the model's JSON breaks the answer schema: none of its ${dropped.malformed} hypotheses has a title` };

@@ -5,6 +5,7 @@
  * the tool's bookkeeping: step ids, step and runbook titles, a command line as proof of its
  * result). Quotes are checked against these segments. Pure. See docs/HYPOTHESES.md.
  */
+import { refOf } from '../incident/replicas.js';
 import { NO_HYPOTHESIS_NOTE, type EventDataMap, type NoteKind, type StoredEvent } from '../incident/events.js';
 import { commandResult } from '../incident/format.js';
 import { wellFormed } from '../incident/replay.js';
@@ -50,11 +51,11 @@ export function outputSegments(text: string): Segment[] {
  * A record as segments, in full (the stored form). `judgedTitle` gives the title of the
  * hypothesis a verdict judges, shown beside the verdict (as a hypothesis, not evidence).
  */
-export function recordSegments(e: StoredEvent, judgedTitle?: (seq: number) => string | undefined): Segment[] {
+export function recordSegments(e: StoredEvent, judgedTitle?: (ref: string) => string | undefined): Segment[] {
   return splitMasks(rawSegments(e, judgedTitle));
 }
 
-function rawSegments(e: StoredEvent, judgedTitle?: (seq: number) => string | undefined): Segment[] {
+function rawSegments(e: StoredEvent, judgedTitle?: (ref: string) => string | undefined): Segment[] {
   if (!wellFormed(e)) return [tool('', 'a damaged record')];
   const d = e.data as Record<string, unknown>;
   switch (e.type) {
@@ -87,7 +88,7 @@ function rawSegments(e: StoredEvent, judgedTitle?: (seq: number) => string | und
     case 'status.changed': return [tool('status '), ev(`${String(d.from)} → ${String(d.to)}`, 'a status change')];
     case 'severity.changed': return [tool('severity '), ev(`${String(d.from)} → ${String(d.to)}`, 'a severity change')];
     case 'hypothesis.judged': {
-      const target = typeof d.seq === 'number' ? d.seq : undefined;
+      const target = typeof d.seq === 'number' ? refOf({ seq: d.seq, ...(typeof d.replica === 'string' ? { replica: d.replica } : {}) }) : undefined;
       const title = target !== undefined ? judgedTitle?.(target) : undefined;
       return [
         tool('operator judged '),

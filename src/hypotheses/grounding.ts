@@ -4,14 +4,17 @@
  * words, in the entry it names; it does not say the conclusion follows from them.
  */
 import type { ModelHypothesis } from './answer.js';
-import { normalize } from '../util/model-text.js';
+import { cleanLine, normalize } from '../util/model-text.js';
+import { parseRef, refOf } from '../incident/replicas.js';
 import { findQuote, occurrences, prepared, type Segment } from './evidence.js';
 
 export type Grounding = 'grounded' | 'partial' | 'ungrounded';
 export type CiteStatus = 'found' | 'not-found' | 'wrong-event' | 'not-evidence' | 'too-short' | 'future' | 'no-such-entry';
 
 export interface CheckedCite {
+  /** The entry cited, canonical (see incident/replicas.ts): seq, and the replica unless it is the origin. */
   seq: number;
+  replica?: string;
   quote: string;
   /** True only for `found`: the quote is in an observation of the entry it names. */
   verified: boolean;
@@ -23,12 +26,12 @@ export interface CheckedCite {
 }
 
 export interface Sources {
-  /** Each sent entry as the model was shown it. */
-  shown: ReadonlyMap<number, readonly Segment[]>;
-  /** Each entry of the log in full; undefined when there is no such entry. */
-  stored: (seq: number) => readonly Segment[] | undefined;
-  /** The log's last seq when the model was asked. */
-  lastSeq: number;
+  /** Each sent entry as the model was shown it, by reference (`12`, `k3f9qa:4`). */
+  shown: ReadonlyMap<string, readonly Segment[]>;
+  /** Each entry of the log in full, by reference; undefined when there is no such entry. */
+  stored: (ref: string) => readonly Segment[] | undefined;
+  /** A replica's last seq when the model was asked (undefined: the origin's). */
+  lastSeq: (replica?: string) => number;
 }
 
 const ALNUM = /[\p{L}\p{N}]/gu;
@@ -43,32 +46,35 @@ export function tooLittle(quote: string): string | undefined {
   return undefined;
 }
 
-export function checkCite(c: { seq: number; quote: string }, src: Sources): CheckedCite {
-  const base = { seq: c.seq, quote: c.quote, verified: false };
+export function checkCite(c: { seq: number | string; quote: string }, src: Sources): CheckedCite {
+  const parsed = typeof c.seq === 'number' ? (Number.isSafeInteger(c.seq) && c.seq >= 1 ? { seq: c.seq } : undefined) : parseRef(c.seq);
+  const base = { seq: parsed?.seq ?? (typeof c.seq === 'number' && Number.isSafeInteger(c.seq) ? c.seq : 0), ...(parsed?.replica ? { replica: parsed.replica } : {}), quote: c.quote, verified: false };
+  const ref = parsed ? refOf(parsed) : String(c.seq);
   // A quote the model marked as cut ("...error" or "error...") is checked without the dots.
   const q = normalize(c.quote).trim().replace(/^\.{3,}\s*|\s*\.{3,}$/g, '');
   const little = tooLittle(q);
   if (little) return { ...base, status: 'too-short', reason: little };
-  if (!Number.isInteger(c.seq) || c.seq < 1) return { ...base, status: 'no-such-entry', reason: `there is no entry #${c.seq}` };
-  if (c.seq > src.lastSeq) return { ...base, status: 'future', reason: `no entry #${c.seq} existed when the model was asked (the log ended at #${src.lastSeq})` };
-  const stored = src.stored(c.seq);
-  if (!stored) return { ...base, status: 'no-such-entry', reason: `there is no entry #${c.seq} in the log` };
-  const shown = src.shown.get(c.seq);
+  if (!parsed) return { ...base, status: 'no-such-entry', reason: `there is no entry #${cleanLine(ref).slice(0, 40)}` };
+  const last = src.lastSeq(parsed.replica);
+  if (parsed.seq > last && (last > 0 || !parsed.replica)) return { ...base, status: 'future', reason: `no entry #${ref} existed when the model was asked (${parsed.replica ? `that replica's entries ended at #${refOf({ seq: last, replica: parsed.replica })}` : `the log ended at #${last}`})` };
+  const stored = src.stored(ref);
+  if (!stored) return { ...base, status: 'no-such-entry', reason: `there is no entry #${ref} in the log` };
+  const shown = src.shown.get(ref);
   const hits = [shown && findQuote(shown, q), findQuote(stored, q)];
   const hit = hits.find((h) => h?.evidence) ?? hits.find((h) => h);
   if (hit?.evidence) {
     if (BARE_NUMBER.test(q)) {
       const n = Math.max(occurrences(prepared(stored).text, q), shown ? occurrences(prepared(shown).text, q) : 0);
-      if (n > 1) return { ...base, status: 'too-short', reason: `a bare number that occurs ${n} times in #${c.seq}: it does not say which` };
+      if (n > 1) return { ...base, status: 'too-short', reason: `a bare number that occurs ${n} times in #${ref}: it does not say which` };
     }
     const sent = shown !== undefined;
-    return { ...base, verified: true, status: 'found', reason: `found in ${hit.what} of #${c.seq}${sent ? '' : ', an entry that was not sent to the model'}`, sent };
+    return { ...base, verified: true, status: 'found', reason: `found in ${hit.what} of #${ref}${sent ? '' : ', an entry that was not sent to the model'}`, sent };
   }
   if (hit) return { ...base, status: 'not-evidence', reason: `cites ${hit.what}, which is not evidence`, sent: shown !== undefined };
-  for (const [seq, segs] of src.shown) {
-    if (seq !== c.seq && findQuote(segs, q)?.evidence) return { ...base, status: 'wrong-event', reason: `the quote is in #${seq}, not in #${c.seq}` };
+  for (const [other, segs] of src.shown) {
+    if (other !== ref && findQuote(segs, q)?.evidence) return { ...base, status: 'wrong-event', reason: `the quote is in #${other}, not in #${ref}` };
   }
-  return { ...base, status: 'not-found', reason: `the quote is not in #${c.seq}`, sent: shown !== undefined };
+  return { ...base, status: 'not-found', reason: `the quote is not in #${ref}`, sent: shown !== undefined };
 }
 
 export function groundingOf(cites: readonly { verified: boolean }[]): Grounding {

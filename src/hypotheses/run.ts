@@ -3,6 +3,7 @@
  * check every citation, and record the request's provenance and each hypothesis in the log.
  * Whatever the model says ends up as text in the log and on screen: nothing here can run it.
  */
+import { parseRef, refOf } from '../incident/replicas.js';
 import { createHash } from 'node:crypto';
 import type { Actor, StoredEvent } from '../incident/events.js';
 import type { IncidentState } from '../incident/replay.js';
@@ -36,6 +37,7 @@ export interface CheckedHypothesis {
   /** Cites dropped because they broke the contract (no integer seq, an empty quote). */
   dropped_cites?: number;
   seq?: number;
+  replica?: string;
 }
 
 export interface HypothesizeResult {
@@ -71,12 +73,14 @@ export interface HypothesizeInput {
 }
 
 /** `1,2,3,7,8` → `1-3,7-8`: keeps the provenance record small for long incidents. */
-export function seqRanges(seqs: number[]): string {
+/** `1-5,9,k3f9qa:1-3`: references as ranges of consecutive seqs of one replica. */
+export function seqRanges(refs: readonly (number | string)[]): string {
+  const parsed = refs.map((r) => (typeof r === 'number' ? { seq: r } : parseRef(r) ?? { seq: NaN }));
   const out: string[] = [];
-  for (let i = 0; i < seqs.length; i++) {
+  for (let i = 0; i < parsed.length; i++) {
     let j = i;
-    while (j + 1 < seqs.length && seqs[j + 1] === seqs[j]! + 1) j++;
-    out.push(j > i ? `${seqs[i]}-${seqs[j]}` : String(seqs[i]));
+    while (j + 1 < parsed.length && parsed[j + 1]!.seq === parsed[j]!.seq + 1 && parsed[j + 1]!.replica === parsed[i]!.replica) j++;
+    out.push(j > i ? `${refOf(parsed[i]!)}-${parsed[j]!.seq}` : refOf(parsed[i]!));
     i = j;
   }
   return out.join(',');
@@ -85,18 +89,20 @@ export function seqRanges(seqs: number[]): string {
 const ORDER: Record<Grounding, number> = { grounded: 0, partial: 1, ungrounded: 2 };
 
 /** Each record of the log as segments, on demand: what cites are checked against beyond what was sent. */
-export function logSources(state: IncidentState, events: readonly StoredEvent[], shown: ReadonlyMap<number, readonly Segment[]>): Sources {
-  const bySeq = new Map(events.map((e) => [e.seq, e]));
-  const titles = new Map<number, string>([...state.hypotheses.map((h) => [h.seq, h.title] as const), ...state.notes.filter((n) => n.kind === 'hypothesis').map((n) => [n.seq, n.text] as const)]);
-  const cache = new Map<number, Segment[]>();
+export function logSources(state: IncidentState, events: readonly StoredEvent[], shown: ReadonlyMap<string, readonly Segment[]>): Sources {
+  const byRef = new Map(events.map((e) => [refOf(e), e]));
+  const last = new Map<string, number>();
+  for (const e of events) last.set(e.replica ?? '', Math.max(last.get(e.replica ?? '') ?? 0, e.seq));
+  const titles = new Map<string, string>([...state.hypotheses.map((h) => [refOf(h), h.title] as const), ...state.notes.filter((n) => n.kind === 'hypothesis').map((n) => [refOf(n), n.text] as const)]);
+  const cache = new Map<string, Segment[]>();
   return {
     shown,
-    lastSeq: state.lastSeq,
-    stored: (seq) => {
-      const e = bySeq.get(seq);
+    lastSeq: (replica) => last.get(replica ?? '') ?? 0,
+    stored: (ref) => {
+      const e = byRef.get(ref);
       if (!e) return undefined;
-      let s = cache.get(seq);
-      if (!s) cache.set(seq, (s = recordSegments(e, (n) => titles.get(n))));
+      let s = cache.get(ref);
+      if (!s) cache.set(ref, (s = recordSegments(e, (n) => titles.get(n))));
       return s;
     },
   };
@@ -135,6 +141,8 @@ export async function* hypothesize(i: HypothesizeInput): AsyncGenerator<Progress
     return { ...base, digest: info.digest, status: 'refused', detail, requestSeq: record('refused', detail, { num_ctx: numCtx }) };
   }
   const ctx = built.context;
+  // Entries of other replicas are cited as replica:seq, so the answer's seq may be a string.
+  const shared = i.events.some((e) => e.replica !== undefined);
   const options = { temperature: 0, seed: SEED, num_ctx: numCtx, num_predict: ANSWER_TOKENS };
   const promptSha = createHash('sha256').update(`${ctx.system}\n${ctx.user}`).digest('hex');
   const provenance = { digest: info.digest, server_version: info.serverVersion, options, prompt_sha256: promptSha, seqs: seqRanges([...ctx.sent.keys()]), estimated_tokens: ctx.estimatedTokens, omitted: ctx.omitted, max_hypotheses: MAX_HYPOTHESES };
@@ -145,7 +153,7 @@ export async function* hypothesize(i: HypothesizeInput): AsyncGenerator<Progress
   const pending: Progress[] = [];
   let wake: (() => void) | undefined;
   let finished = false;
-  const answer = client.chat({ model: i.model, system: ctx.system, user: ctx.user, format: answerJsonSchema(), options }, (n) => {
+  const answer = client.chat({ model: i.model, system: ctx.system, user: ctx.user, format: answerJsonSchema(shared), options }, (n) => {
     chunks++;
     chars += n;
     pending.push({ type: 'tokens', chunks, chars, elapsedMs: since() });
@@ -178,7 +186,7 @@ export async function* hypothesize(i: HypothesizeInput): AsyncGenerator<Progress
   if (done.promptEvalCount !== undefined && done.promptEvalCount < ctx.estimatedTokens * 0.5) {
     warnings.push(`Ollama evaluated ${done.promptEvalCount} prompt tokens where ~${ctx.estimatedTokens} were sent: it may have truncated the context`);
   }
-  const parsed = parseAnswer(done.content, MAX_HYPOTHESES);
+  const parsed = parseAnswer(done.content, MAX_HYPOTHESES, shared);
   if (!parsed.ok) {
     const detail = done.content.trim() === '' && done.thinkingChars > 0 ? 'the model only produced thinking, no answer' : parsed.why;
     return { ...base, digest: info.digest, omitted: ctx.omitted, status: 'malformed', detail, requestSeq: record('malformed', detail, { ...provenance, ...timings }) };
@@ -196,11 +204,13 @@ export async function* hypothesize(i: HypothesizeInput): AsyncGenerator<Progress
   const detail = checked.length ? `${checked.length} hypothes${checked.length === 1 ? 'is' : 'es'}: ${checked.filter((h) => h.grounding === 'grounded').length} grounded${dropNote}` : `the model offered no hypotheses${dropNote}`;
   const requestSeq = record(status, detail, { ...provenance, ...timings, hypotheses: checked.length, dropped: parsed.dropped });
   for (const h of checked) {
-    h.seq = i.store.append({
+    const e = i.store.append({
       type: 'hypothesis.proposed',
       actor: { kind: 'model', name: i.model },
       data: { model: i.model, title: h.title, explanation: h.explanation, cites: h.cites, grounding: h.grounding, refute_by: h.refute_by, check: h.check, ...(h.check_warning ? { check_warning: h.check_warning } : {}), ...(h.dropped_cites ? { dropped_cites: h.dropped_cites } : {}), request_seq: requestSeq },
-    }).seq;
+    });
+    h.seq = e.seq;
+    if (e.replica) h.replica = e.replica;
   }
   return { ...base, digest: info.digest, omitted: ctx.omitted, status, detail, hypotheses: checked, dropped: parsed.dropped, requestSeq };
 }

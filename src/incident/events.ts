@@ -97,7 +97,7 @@ export interface EventDataMap {
     title: string;
     explanation?: string;
     /** Each cite as checked: `verified` only when found in evidence; `status` and `reason` say why not (absent in logs written before 0.2). */
-    cites?: { seq: number; quote: string; verified: boolean; status?: string; reason?: string; sent?: boolean }[];
+    cites?: { seq: number; replica?: string; quote: string; verified: boolean; status?: string; reason?: string; sent?: boolean }[];
     grounding?: 'grounded' | 'partial' | 'ungrounded';
     refute_by?: string;
     check?: string;
@@ -107,7 +107,7 @@ export interface EventDataMap {
     request_seq?: number;
   };
   /** An operator's verdict on a hypothesis: a note of kind hypothesis or a hypothesis.proposed (by seq), or a runbook known cause (by id). */
-  'hypothesis.judged': { seq?: number; cause?: string; verdict: 'supported' | 'refuted' | 'dismissed'; reason: string };
+  'hypothesis.judged': { seq?: number; replica?: string; cause?: string; verdict: 'supported' | 'refuted' | 'dismissed'; reason: string };
   /** A silence created in Alertmanager for this incident's alert (its comment names the incident). */
   'silence.created': { silence_id: string; url: string; matchers: { name: string; value: string; isRegex: boolean; isEqual: boolean }[]; starts_at: string; ends_at: string; comment: string };
   'silence.expired': { silence_id: string; url: string };
@@ -124,14 +124,25 @@ export interface NewEvent<T extends EventType = EventType> {
 
 /** A line of the log, as stored. */
 export interface StoredEvent<T extends EventType = EventType> {
+  /** 1, 2, 3, ... within the file of the replica that wrote it. */
   seq: number;
   id: string;
   ts: string;
+  /**
+   * Hybrid logical clock (microseconds): above the writer's wall clock and above every record of
+   * the incident the writer had seen. Records written before sharing existed have none.
+   */
+  hlc?: number;
   actor: Actor;
   type: T;
   data: EventDataMap[T];
   prev: string;
   hash: string;
+  /**
+   * Not stored: set by the merged view on records of a replica other than the incident's origin
+   * (see incident/replicas.ts). Its reference is `replica:seq`; the origin's is the bare seq.
+   */
+  replica?: string;
 }
 
 export const GENESIS = '0'.repeat(64);

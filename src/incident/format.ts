@@ -1,4 +1,5 @@
 /** Events as text: one line each (`oncall log`, the screen's timeline, the postmortem), and in full. */
+import { refOf } from './replicas.js';
 import type { EventDataMap, StoredEvent } from './events.js';
 import { wellFormed, type TargetStatus } from './replay.js';
 import { cleanModelText } from '../util/model-text.js';
@@ -61,7 +62,7 @@ export function describeEvent(e: StoredEvent): string {
       return `asked ${String(d.model ?? 'the model')} for hypotheses: ${String(d.outcome ?? 'unknown outcome')}${n !== undefined ? `, ${n} hypothes${n === 1 ? 'is' : 'es'}` : ''}${d.detail ? ` (${one(String(d.detail), 160)})` : ''}`;
     }
     case 'hypothesis.proposed': return `hypothesis (${String(d.model)}, ${String(d.grounding ?? 'unchecked')}): ${one(cleanModelText(String(d.title)))}`;
-    case 'hypothesis.judged': return `judged ${d.seq !== undefined ? `#${String(d.seq)}` : `cause ${String(d.cause)}`} ${String(d.verdict)}: ${one(String(d.reason))}`;
+    case 'hypothesis.judged': return `judged ${typeof d.seq === 'number' ? `#${refOf({ seq: d.seq, ...(typeof d.replica === 'string' ? { replica: d.replica } : {}) })}` : `cause ${String(d.cause)}`} ${String(d.verdict)}: ${one(String(d.reason))}`;
     case 'silence.created': { const x = d as EventDataMap['silence.created']; return `silence ${x.silence_id} created in Alertmanager until ${x.ends_at.slice(0, 16).replace('T', ' ')} UTC for ${x.matchers.map((m) => `${m.name}${m.isEqual ? '' : '!'}${m.isRegex ? '=~' : '='}${JSON.stringify(m.value)}`).join(', ')}`; }
     case 'silence.expired': return `silence ${String(d.silence_id)} expired`;
     case 'postmortem.exported': return `postmortem exported (${String(d.format)}), log head ${String(d.head).slice(0, 12)}…`;
@@ -98,7 +99,7 @@ function block(label: string, text: string): string[] {
  * full (output, explanation, cites, reasons). What the screen shows when an entry is opened.
  */
 export function eventDetails(e: StoredEvent): string[] {
-  const head = `#${e.seq} ${e.ts.replace('T', ' ').slice(0, 19)} UTC · ${e.actor.kind}: ${e.actor.name}`;
+  const head = `#${refOf(e)} ${e.ts.replace('T', ' ').slice(0, 19)} UTC · ${e.actor.kind}: ${e.actor.name}`;
   const d = e.data as Record<string, unknown>;
   const out = [head, describeEvent(e)];
   if (!wellFormed(e)) return [...out, ...block('record', JSON.stringify(d, null, 2))];
@@ -126,7 +127,7 @@ export function eventDetails(e: StoredEvent): string[] {
         `grounding (the tool's check of its cites): ${x.grounding ?? 'unchecked'}`,
         ...block('model title', cleanModelText(x.title)),
         ...(x.explanation ? block('model explanation', cleanModelText(x.explanation)) : []),
-        ...(x.cites?.length ? ['cites, as checked:', ...x.cites.map((c) => `  #${c.seq} ${c.status ? c.status.toUpperCase().replace(/-/g, ' ') : c.verified ? 'FOUND' : 'NOT FOUND'}${c.reason ? ` (${c.reason})` : ''}: model quote "${cleanModelText(c.quote)}"`)] : ['cites: none']),
+        ...(x.cites?.length ? ['cites, as checked:', ...x.cites.map((c) => `  #${refOf(c)} ${c.status ? c.status.toUpperCase().replace(/-/g, ' ') : c.verified ? 'FOUND' : 'NOT FOUND'}${c.reason ? ` (${c.reason})` : ''}: model quote "${cleanModelText(c.quote)}"`)] : ['cites: none']),
         ...(x.refute_by ? block('model: refuted if', cleanModelText(x.refute_by)) : []),
         ...(x.check ? (x.check_warning ? block(`WARNING: the model's check is not known to be read-only (${x.check_warning}); do not paste it as it is`, cleanModelText(x.check)) : block('model: a read-only check to do by hand', cleanModelText(x.check))) : []),
       ];

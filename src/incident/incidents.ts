@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, readdirSync, readSync } from 'node:fs';
 import { checkHome, openLog } from '../util/safe-fs.js';
 import { LogWriteError, UserError } from '../errors.js';
-import { readLogFile, type LogRead } from './reader.js';
+import { homeReplica, peerFiles, readIncidentFiles, type MergedRead } from './replicas.js';
 import { cmp } from '../util/cmp.js';
 import { replay, type IncidentState } from './replay.js';
 import { incidentsDir, logPath } from './store.js';
+import { dirname, join } from 'node:path';
 
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 export const INCIDENT_ID = /^[0-9]{8}-[0-9]{4}-[a-z2-9]{4}$/;
@@ -30,7 +31,7 @@ export function listIncidentIds(home: string): string[] {
     if (code === 'ENOENT') return [];
     throw new LogWriteError(`cannot read the data home ${home}: ${code ?? (err as Error).message}`, 'set ONCALL_HOME to a folder you can read and write');
   }
-  const opened = new Map(names.map((n) => [n, openedTs(logPath(home, n))]));
+  const opened = new Map(names.map((n) => [n, openedTs(logPath(home, n)) || peerFiles(join(incidentsDir(home), n)).map((p) => openedTs(p.path)).filter(Boolean).sort()[0] || '']));
   return names.sort((a, b) => cmp(b.slice(0, 13), a.slice(0, 13)) || cmp(opened.get(b)!, opened.get(a)!) || cmp(b, a));
 }
 
@@ -52,13 +53,14 @@ function openedTs(path: string): string {
 export interface LoadedIncident {
   id: string;
   path: string;
-  read: LogRead;
+  /** The merged view of every replica's file (for an incident never shared: its one log). */
+  read: MergedRead;
   state: IncidentState;
 }
 
 export function loadIncident(home: string, id: string, opts: { sha256?: boolean } = {}): LoadedIncident {
   const path = logPath(home, id);
-  const read = readLogFile(path, opts);
+  const read = readIncidentFiles(path, dirname(path), homeReplica(home)?.id, opts);
   return { id, path, read, state: replay(id, read.events) };
 }
 

@@ -208,6 +208,9 @@ export function checkRecord(v: unknown): StoredEvent | string {
     || typeof r.data !== 'object' || r.data === null) {
     return 'JSON that is not an event record (missing seq, id, ts, actor, type, data, prev or hash)';
   }
+  if (r.hlc !== undefined && (typeof r.hlc !== 'number' || !Number.isSafeInteger(r.hlc) || r.hlc < 0)) return 'an event record whose hlc is not a whole number';
+  // `replica` is the merged view's, never stored: a record carrying one is not ours.
+  if (r.replica !== undefined) return 'an event record with a replica field (the merged view sets it; no file holds it)';
   return r as unknown as StoredEvent;
 }
 

@@ -3,6 +3,7 @@
  * UI, the hypotheses and the postmortem know comes from here.
  */
 import type { Alert } from '../alerts/types.js';
+import { parseRef, refOf, sameRef } from './replicas.js';
 import { isGroupPid, type Actor, type EventDataMap, type NoteKind, type Status, type StoredEvent } from './events.js';
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'partial';
@@ -13,35 +14,49 @@ export type TargetStatus = 'pending' | 'running' | 'ok' | 'failed' | 'drifted' |
 export interface TargetState {
   status: TargetStatus;
   reason?: string;
-  /** seq of the event that last changed it. */
+  /** seq (and replica, see Entry) of the event that last changed it. */
   seq?: number;
+  replica?: string;
   /** Its process group while it runs (for resume after a crash). */
-  process?: { pid: number; host: string; start_ticks?: number; writer_pid: number; seq: number };
+  process?: Proc;
+}
+
+/** A command's process group as command.started recorded it, and that record's reference. */
+export interface Proc {
+  pid: number;
+  host: string;
+  start_ticks?: number;
+  writer_pid: number;
+  seq: number;
+  replica?: string;
 }
 
 export interface FanoutState {
   /** Every target of the step's last full plan (and any added by a later one), in order. */
   targets: string[];
   results: Record<string, TargetState>;
-  plan: EventDataMap['fanout.planned'] & { seq: number };
+  plan: EventDataMap['fanout.planned'] & { seq: number; replica?: string };
 }
 
 export interface StepState {
   status: StepStatus;
   reason?: string;
-  /** seq of the last command.ran for this step. */
-  lastCommand?: number;
+  /** Reference (replicas.ts refOf) of the last command.ran for this step. */
+  lastCommand?: string;
   runs: number;
-  /** seq of the event that last changed this step. */
+  /** seq (and replica) of the event that last changed this step. */
   seq?: number;
+  replica?: string;
   /** The process group of its command while no result is recorded (see exec/group.ts). */
-  process?: { pid: number; host: string; start_ticks?: number; writer_pid: number; seq: number };
+  process?: Proc;
   /** Fan-out steps: each target's result. */
   fanout?: FanoutState;
 }
 
 export interface Entry {
   seq: number;
+  /** The replica that wrote it, when that is not the incident's origin (see replicas.ts refOf). */
+  replica?: string;
   ts: string;
   actor: Actor;
 }
@@ -64,8 +79,8 @@ export interface IncidentState {
   actions: (EventDataMap['action.recorded'] & Entry)[];
   statusChanges: (EventDataMap['status.changed'] & Entry)[];
   hypotheses: (EventDataMap['hypothesis.proposed'] & Entry)[];
-  /** Verdicts; `target` is the seq judged (data.seq in the log), `seq` the verdict's own. */
-  judgments: (Omit<EventDataMap['hypothesis.judged'], 'seq'> & { target?: number } & Entry)[];
+  /** Verdicts; `target` is the record judged (data.seq and data.replica in the log), `seq` the verdict's own. */
+  judgments: (Omit<EventDataMap['hypothesis.judged'], 'seq' | 'replica'> & { target?: { seq: number; replica?: string } } & Entry)[];
   /** Names of the humans who did anything, in order of first appearance. */
   operators: string[];
   lastSeq: number;
@@ -73,10 +88,10 @@ export interface IncidentState {
   eventCount: number;
   /** Event types this version does not know (written by a newer oncall). */
   unknownTypes: string[];
-  /** Seqs of records whose data has the wrong shape for their type: skipped, not applied. */
-  malformed: number[];
+  /** References (replicas.ts refOf) of records whose data has the wrong shape for their type: skipped, not applied. */
+  malformed: string[];
   /** Silences created for this incident; `expired` once oncall expired them. */
-  silences: { id: string; url: string; endsAt: string; seq: number; expired?: number }[];
+  silences: { id: string; url: string; endsAt: string; seq: number; replica?: string; expired?: string }[];
 }
 
 export function emptyState(id: string): IncidentState {
@@ -107,10 +122,14 @@ function step(s: IncidentState, id: string): StepState {
   return (s.steps[id] ??= { status: 'pending', runs: 0 });
 }
 
-function setStep(s: IncidentState, id: string, status: StepStatus, seq: number, reason?: string): void {
+type Ref = { seq: number; replica?: string };
+
+function setStep(s: IncidentState, id: string, status: StepStatus, ref: Ref, reason?: string): void {
   const st = step(s, id);
   st.status = status;
-  st.seq = seq;
+  st.seq = ref.seq;
+  if (ref.replica) st.replica = ref.replica;
+  else delete st.replica;
   if (reason === undefined) delete st.reason;
   else st.reason = reason;
 }
@@ -156,7 +175,7 @@ export function wellFormed(e: StoredEvent): boolean {
 
 function apply(s: IncidentState, e: StoredEvent): void {
   if (!wellFormed(e)) {
-    s.malformed.push(e.seq);
+    s.malformed.push(refOf(e));
     s.lastSeq = e.seq;
     s.eventCount++;
     return;
@@ -165,7 +184,8 @@ function apply(s: IncidentState, e: StoredEvent): void {
   s.lastTs = e.ts;
   s.eventCount++;
   if (e.actor.kind === 'human' && !s.operators.includes(e.actor.name)) s.operators.push(e.actor.name);
-  const at: Entry = { seq: e.seq, ts: e.ts, actor: e.actor };
+  const ref: Ref = e.replica ? { seq: e.seq, replica: e.replica } : { seq: e.seq };
+  const at: Entry = { ...ref, ts: e.ts, actor: e.actor };
   switch (e.type) {
     case 'incident.opened': {
       const d = e.data as EventDataMap['incident.opened'];
@@ -185,23 +205,23 @@ function apply(s: IncidentState, e: StoredEvent): void {
       break;
     }
     case 'step.started':
-      setStep(s, (e.data as EventDataMap['step.started']).step, 'running', e.seq);
+      setStep(s, (e.data as EventDataMap['step.started']).step, 'running', ref);
       break;
     case 'step.completed':
-      setStep(s, (e.data as EventDataMap['step.completed']).step, 'done', e.seq);
+      setStep(s, (e.data as EventDataMap['step.completed']).step, 'done', ref);
       break;
     case 'step.skipped':
-      setStep(s, (e.data as EventDataMap['step.skipped']).step, 'skipped', e.seq, (e.data as EventDataMap['step.skipped']).reason);
+      setStep(s, (e.data as EventDataMap['step.skipped']).step, 'skipped', ref, (e.data as EventDataMap['step.skipped']).reason);
       break;
     case 'step.failed':
-      setStep(s, (e.data as EventDataMap['step.failed']).step, 'failed', e.seq, (e.data as EventDataMap['step.failed']).reason);
+      setStep(s, (e.data as EventDataMap['step.failed']).step, 'failed', ref, (e.data as EventDataMap['step.failed']).reason);
       break;
     case 'command.started': {
       const d = e.data as EventDataMap['command.started'];
-      const proc = { pid: d.pid, host: d.host, ...(d.start_ticks !== undefined ? { start_ticks: d.start_ticks } : {}), writer_pid: d.writer_pid, seq: e.seq };
+      const proc = { pid: d.pid, host: d.host, ...(d.start_ticks !== undefined ? { start_ticks: d.start_ticks } : {}), writer_pid: d.writer_pid, ...ref };
       const fan = d.step ? s.steps[d.step]?.fanout : undefined;
       if (fan && d.target !== undefined) {
-        if (d.role !== 'verify') fan.results[d.target] = { status: 'running', seq: e.seq, process: proc };
+        if (d.role !== 'verify') fan.results[d.target] = { status: 'running', ...ref, process: proc };
         else fan.results[d.target] = { ...fan.results[d.target]!, process: proc };
       } else if (d.step) step(s, d.step).process = proc;
       break;
@@ -211,28 +231,28 @@ function apply(s: IncidentState, e: StoredEvent): void {
       const st = step(s, d.step);
       const refused = d.refused.map((r) => r.target);
       const all = Array.isArray(d.all) && d.all.every(isStr) ? d.all : undefined;
-      if (d.selection === 'all' || !st.fanout) st.fanout = { targets: all ?? [...d.targets, ...refused.filter((r) => !d.targets.includes(r))], results: {}, plan: { ...d, seq: e.seq } };
+      if (d.selection === 'all' || !st.fanout) st.fanout = { targets: all ?? [...d.targets, ...refused.filter((r) => !d.targets.includes(r))], results: {}, plan: { ...d, ...ref } };
       else {
-        st.fanout.plan = { ...d, seq: e.seq };
+        st.fanout.plan = { ...d, ...ref };
         // The step's targets are its source's as of this plan; results of ones still there are kept.
         if (all) st.fanout.targets = [...all];
         for (const t of [...d.targets, ...refused]) if (!st.fanout.targets.includes(t)) st.fanout.targets.push(t);
       }
-      for (const t of d.targets) st.fanout.results[t] = { status: 'pending', seq: e.seq };
-      for (const r of d.refused) st.fanout.results[r.target] = { status: 'refused', reason: r.reason, seq: e.seq };
+      for (const t of d.targets) st.fanout.results[t] = { status: 'pending', ...ref };
+      for (const r of d.refused) st.fanout.results[r.target] = { status: 'refused', reason: r.reason, ...ref };
       break;
     }
     case 'target.finished': {
       const d = e.data as EventDataMap['target.finished'];
       const fan = s.steps[d.step]?.fanout;
-      if (fan) fan.results[d.target] = { status: d.status, ...(d.reason !== undefined ? { reason: d.reason } : {}), seq: e.seq };
+      if (fan) fan.results[d.target] = { status: d.status, ...(d.reason !== undefined ? { reason: d.reason } : {}), ...ref };
       break;
     }
     case 'step.partial': {
       const d = e.data as EventDataMap['step.partial'];
-      setStep(s, d.step, 'partial', e.seq, d.reason);
+      setStep(s, d.step, 'partial', ref, d.reason);
       const fan = s.steps[d.step]?.fanout;
-      if (fan) for (const t of d.not_run) if (fan.results[t]?.status === 'pending' || fan.results[t]?.status === 'running') fan.results[t] = { status: 'not-run', seq: e.seq };
+      if (fan) for (const t of d.not_run) if (fan.results[t]?.status === 'pending' || fan.results[t]?.status === 'running') fan.results[t] = { status: 'not-run', ...ref };
       break;
     }
     case 'command.ran': {
@@ -240,7 +260,7 @@ function apply(s: IncidentState, e: StoredEvent): void {
       s.commands.push({ ...d, ...at });
       if (d.step) {
         const st = step(s, d.step);
-        st.lastCommand = e.seq;
+        st.lastCommand = refOf(e);
         if (d.target === undefined) {
           st.runs++;
           delete st.process;
@@ -278,18 +298,18 @@ function apply(s: IncidentState, e: StoredEvent): void {
       s.hypotheses.push({ ...(e.data as EventDataMap['hypothesis.proposed']), ...at });
       break;
     case 'hypothesis.judged': {
-      const { seq: target, ...rest } = e.data as EventDataMap['hypothesis.judged'];
-      s.judgments.push({ ...rest, ...(target !== undefined ? { target } : {}), ...at });
+      const { seq: target, replica, ...rest } = e.data as EventDataMap['hypothesis.judged'];
+      s.judgments.push({ ...rest, ...(target !== undefined ? { target: replica ? { seq: target, replica } : { seq: target } } : {}), ...at });
       break;
     }
     case 'silence.created': {
       const d = e.data as EventDataMap['silence.created'];
-      s.silences.push({ id: d.silence_id, url: d.url, endsAt: d.ends_at, seq: e.seq });
+      s.silences.push({ id: d.silence_id, url: d.url, endsAt: d.ends_at, ...ref });
       break;
     }
     case 'silence.expired': {
       const d = e.data as EventDataMap['silence.expired'];
-      for (const x of s.silences) if (x.id === d.silence_id && x.expired === undefined) x.expired = e.seq;
+      for (const x of s.silences) if (x.id === d.silence_id && x.expired === undefined) x.expired = refOf(e);
       break;
     }
     case 'incident.closed':
@@ -305,27 +325,35 @@ export function notesOfKind(s: IncidentState, kind: NoteKind): IncidentState['no
   return s.notes.filter((n) => n.kind === kind);
 }
 
-/** The latest verdict on a hypothesis (by seq) or a known cause (by id). */
-export function latestVerdict(s: IncidentState, m: { seq?: number; cause?: string }): IncidentState['judgments'][number] | undefined {
+/** The latest verdict on a hypothesis (by its reference) or a known cause (by id). */
+export function latestVerdict(s: IncidentState, m: { seq?: number; replica?: string | undefined; cause?: string }): IncidentState['judgments'][number] | undefined {
   for (let i = s.judgments.length - 1; i >= 0; i--) {
     const x = s.judgments[i]!;
-    if ((m.seq !== undefined && x.target === m.seq) || (m.cause !== undefined && x.cause === m.cause)) return x;
+    if ((x.target && sameRef(x.target, m)) || (m.cause !== undefined && x.cause === m.cause)) return x;
   }
   return undefined;
 }
 
-export type JudgeTarget = { seq: number } | { cause: string } | { notHypothesis: number } | { unknown: string };
+/** The latest verdict (in the merged order) on any of these hypotheses: a repeated one's verdicts speak for all of them. */
+export function latestVerdictOn(s: IncidentState, refs: readonly { seq: number; replica?: string }[]): IncidentState['judgments'][number] | undefined {
+  for (let i = s.judgments.length - 1; i >= 0; i--) {
+    const x = s.judgments[i]!;
+    if (x.target && refs.some((r) => sameRef(x.target!, r))) return x;
+  }
+  return undefined;
+}
+
+export type JudgeTarget = { seq: number; replica?: string } | { cause: string } | { notHypothesis: string } | { unknown: string };
 
 /**
- * What "judge X" refers to: the seq of a human or model hypothesis (`15`, `#15`), else a known
- * cause id (which may be all digits when no hypothesis has that seq).
+ * What "judge X" refers to: the reference of a human or model hypothesis (`15`, `#15`,
+ * `k3f9qa:4`), else a known cause id (which may be all digits when no hypothesis has that seq).
  */
 export function judgeTarget(s: IncidentState, target: string): JudgeTarget {
-  const n = /^#?(\d+)$/.exec(target);
-  const seq = n ? Number(n[1]) : undefined;
-  const isHypothesis = seq !== undefined && (s.notes.some((x) => x.seq === seq && x.kind === 'hypothesis') || s.hypotheses.some((x) => x.seq === seq));
-  if (isHypothesis) return { seq: seq! };
+  const ref = parseRef(target);
+  const isHypothesis = ref !== undefined && (s.notes.some((x) => sameRef(x, ref) && x.kind === 'hypothesis') || s.hypotheses.some((x) => sameRef(x, ref)));
+  if (isHypothesis) return ref;
   const cause = s.runbook?.runbook.known_causes?.find((c) => c.id === target);
   if (cause) return { cause: cause.id };
-  return seq !== undefined ? { notHypothesis: seq } : { unknown: target };
+  return ref !== undefined ? { notHypothesis: refOf(ref) } : { unknown: target };
 }

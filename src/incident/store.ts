@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as nodeFs from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { LogWriteError, UserError } from '../errors.js';
 import { redactDeep } from '../redact/index.js';
@@ -15,7 +15,8 @@ import { sanitize } from '../util/sanitize.js';
 import { mapStrings } from '../util/map-strings.js';
 import { GENESIS, MAX_RECORD_BYTES, STATUSES, type Actor, type EventType, type NewEvent, type Status, type StoredEvent } from './events.js';
 import { hashEvent } from './hash.js';
-import { checkRecord, continuesChain } from './reader.js';
+import { checkRecord, continuesChain, readLogFile } from './reader.js';
+import { clockOf, homeReplica, peerFiles, REPLICAS_DIR } from './replicas.js';
 import { logLock, type LogLock } from './lock.js';
 import { checkHome, openLog } from '../util/safe-fs.js';
 
@@ -108,9 +109,15 @@ interface Tail {
   hash: string;
   /** The incident's status as of this record: status changes are decided against it, under the lock. */
   status: Status;
+  /** The clock of the last record (see replicas.ts clockOf). */
+  clock: number;
+  /** The clock of the record that set `status` (0: none did). */
+  statusAt: number;
+  /** Whether this chain opened the incident (its seq 1 is incident.opened): its records are cited by bare seq. */
+  origin: boolean;
 }
 
-const START: Tail = { offset: 0, seq: 0, hash: GENESIS, status: 'investigating' };
+const START: Tail = { offset: 0, seq: 0, hash: GENESIS, status: 'investigating', clock: 0, statusAt: 0, origin: false };
 
 export interface AppendOptions {
   /** Skip redaction of data.runbook: runbook text is trusted input, and masking it would break its commands. */
@@ -122,7 +129,7 @@ export interface AppendOptions {
  * hashes at their longest), so a caller can refuse what would not fit before writing anything.
  */
 export function recordBytes<T extends EventType>(event: NewEvent<T>, opts: AppendOptions = {}): number {
-  const body = { seq: Number.MAX_SAFE_INTEGER, id: randomUUID(), ts: new Date(0).toISOString(), actor: event.actor, type: event.type, data: redactData(event.data, opts), prev: 'f'.repeat(64), hash: 'f'.repeat(64) };
+  const body = { seq: Number.MAX_SAFE_INTEGER, id: randomUUID(), ts: new Date(0).toISOString(), hlc: Number.MAX_SAFE_INTEGER, actor: event.actor, type: event.type, data: redactData(event.data, opts), prev: 'f'.repeat(64), hash: 'f'.repeat(64) };
   return Buffer.byteLength(`\n${JSON.stringify(body)}\n`);
 }
 
@@ -133,11 +140,13 @@ export class IncidentStore {
   private tail: Tail = START;
   private broken: LogWriteError | null = null;
   private readonly lock: LogLock;
+  /** Other replicas' files of this incident, by path: their size when last read and their last clock. */
+  private readonly peers = new Map<string, PeerTail>();
 
   constructor(path: string, private readonly clock: Clock = systemClock, private readonly fs: StoreFs = realFs) {
     this.path = path;
     try {
-      this.fd = fs === realFs ? openLog(path, true) : fs.openSync(path, 'a+');
+      this.fd = fs === realFs ? openOwnLog(path) : fs.openSync(path, 'a+');
     } catch (err) {
       if (err instanceof UserError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
@@ -171,12 +180,18 @@ export class IncidentStore {
     try {
       const tail = this.readTail();
       this.tail = tail;
-      const data = makeData(tail);
+      const peer = this.peerTail();
+      // In a shared incident the status is the latest change on the merged clock, whichever replica wrote it.
+      const data = makeData(peer.statusAt > tail.statusAt ? { ...tail, status: peer.status } : tail);
       if (data === undefined) return undefined;
+      const now = this.clock.now();
+      // The hybrid logical clock: above the wall clock, this chain and every other replica's record on disk.
+      const hlc = Math.max(now.getTime() * 1000, tail.clock + 1, peer.clock + 1);
       const body: Omit<StoredEvent<T>, 'hash'> = {
         seq: tail.seq + 1,
         id: randomUUID(),
-        ts: this.clock.now().toISOString(),
+        ts: now.toISOString(),
+        hlc,
         actor,
         type,
         data,
@@ -200,6 +215,8 @@ export class IncidentStore {
         throw this.fail(`fsync of ${this.path} failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
       this.tail = next(tail, stored as StoredEvent, tail.offset + written);
+      // Returned as the merged view shows it: a joined replica's record is cited as replica:seq.
+      if (!this.tail.origin) stored.replica = this.replicaId();
       return stored;
     } finally {
       try {
@@ -208,6 +225,42 @@ export class IncidentStore {
         // Closing the fd releases the lock anyway.
       }
     }
+  }
+
+  private ownReplica: string | undefined;
+  private replicaId(): string {
+    this.ownReplica ??= homeReplica(dirname(dirname(dirname(this.path))))?.id ?? 'local';
+    return this.ownReplica;
+  }
+
+  /** The highest clock and the latest status among the other replicas' files (each re-read only when it changed size). */
+  private peerTail(): PeerTail {
+    const out: PeerTail = { size: 0, clock: 0, status: 'investigating', statusAt: 0 };
+    if (this.fs !== realFs) return out;
+    for (const p of peerFiles(dirname(this.path))) {
+      let size: number;
+      try {
+        size = nodeFs.statSync(p.path).size;
+      } catch {
+        continue;
+      }
+      let known = this.peers.get(p.path);
+      if (!known || known.size !== size) {
+        try {
+          known = peerTailOf(size, readLogFile(p.path).events);
+        } catch {
+          // An unreadable peer file is reported by the views and `log verify`; it does not stop this writer.
+          continue;
+        }
+        this.peers.set(p.path, known);
+      }
+      if (known.clock > out.clock) out.clock = known.clock;
+      if (known.statusAt > out.statusAt) {
+        out.statusAt = known.statusAt;
+        out.status = known.status;
+      }
+    }
+    return out;
   }
 
   close(): void {
@@ -247,6 +300,42 @@ export class IncidentStore {
   }
 }
 
+/**
+ * Opens this home's log of an incident. A shared incident this home joined has other replicas'
+ * files and no log of its own until its first record: the log is made then.
+ */
+function openOwnLog(path: string): number {
+  try {
+    return openLog(path, true);
+  } catch (err) {
+    if (!(err instanceof UserError && err.exitCode === 4 && nodeFs.existsSync(join(dirname(path), REPLICAS_DIR)))) throw err;
+  }
+  try {
+    nodeFs.closeSync(nodeFs.openSync(path, nodeFs.constants.O_CREAT | nodeFs.constants.O_EXCL | nodeFs.constants.O_WRONLY | nodeFs.constants.O_NOFOLLOW, 0o600));
+    fsyncDir(dirname(path));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return openLog(path, true);
+}
+
+interface PeerTail {
+  size: number;
+  clock: number;
+  status: Status;
+  statusAt: number;
+}
+
+function peerTailOf(size: number, events: readonly StoredEvent[]): PeerTail {
+  let t: PeerTail = { size, clock: 0, status: 'investigating', statusAt: 0 };
+  for (const e of events) {
+    const clock = clockOf(e, t.clock);
+    const status = statusAfter(e, t.status);
+    t = { size, clock, status, statusAt: e.type === 'status.changed' && status !== t.status ? clock : t.statusAt };
+  }
+  return t;
+}
+
 function lastRecord(line: string, tail: Tail): Tail {
   if (line.length === 0 || line.charCodeAt(0) !== 123 /* { */) return tail;
   let r: { seq?: unknown; hash?: unknown };
@@ -261,11 +350,17 @@ function lastRecord(line: string, tail: Tail): Tail {
   // skipped, and the next append continues from the last record of the chain.
   const rec = checkRecord(r);
   if (typeof rec === 'string' || !continuesChain(tail, rec)) return tail;
-  return { ...tail, seq: rec.seq, hash: rec.hash, status: statusAfter(rec, tail.status) };
+  return { ...advance(tail, rec), offset: tail.offset };
 }
 
 function next(tail: Tail, r: StoredEvent, offset: number): Tail {
-  return { offset, seq: r.seq, hash: r.hash, status: statusAfter(r, tail.status) };
+  return { ...advance(tail, r), offset };
+}
+
+function advance(tail: Tail, r: StoredEvent): Tail {
+  const clock = clockOf(r, tail.clock);
+  const status = statusAfter(r, tail.status);
+  return { offset: tail.offset, seq: r.seq, hash: r.hash, status, clock, statusAt: r.type === 'status.changed' && status !== tail.status ? clock : tail.statusAt, origin: r.seq === 1 ? r.type === 'incident.opened' : tail.origin };
 }
 
 /** The status once `r` is applied, as replay applies it (a malformed target changes nothing). */

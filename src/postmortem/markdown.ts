@@ -5,6 +5,7 @@
  * like the note (`pg_wal`, `(critical)`, `fine!` stay as written); URLs become code spans,
  * so no link from a note, an alert or command output is live in the document.
  */
+import { refOf } from '../incident/replicas.js';
 import type { PhrasingContent } from 'mdast';
 import { toMarkdown } from 'mdast-util-to-markdown';
 import { shellQuote } from '../runbook/render.js';
@@ -95,7 +96,7 @@ function section(entries: Entry[], key: string): string[] {
     const [ask, kind] = PROMPTS[key]!;
     return [`> _To be written by a human:_ ${ask} Add it with \`oncall note --kind ${kind} "..."\`.`];
   }
-  return entries.map((e) => `- ${md(e.text)} _(${md(e.by)}, #${e.seq})_`);
+  return entries.map((e) => `- ${md(e.text)} _(${md(e.by)}, #${refOf(e)})_`);
 }
 
 export function renderMarkdown(pm: Postmortem): string {
@@ -129,7 +130,7 @@ export function* renderMarkdownParts(pm: Postmortem): Generator<string> {
   L.push('', '## Impact', '', ...section(pm.sections.impact, 'impact'));
   if (pm.impact_metrics.length) {
     L.push('', '| Metric | Value | From |', '| --- | --- | --- |');
-    for (const m of pm.impact_metrics) L.push(`| ${cell(m.metric)} | ${cell(m.value)} | ${cell(m.by)}, #${m.seq} |`);
+    for (const m of pm.impact_metrics) L.push(`| ${cell(m.metric)} | ${cell(m.value)} | ${cell(m.by)}, #${refOf(m)} |`);
   }
   L.push('', '## Root causes', '');
   // Several root-cause notes are contributing factors, each kept; none is forced to be "the" cause.
@@ -148,24 +149,24 @@ export function* renderMarkdownParts(pm: Postmortem): Generator<string> {
   if (pm.responders.length === 0) L.push('From the log: no person acted in this incident.');
   else {
     L.push('_From the log: everyone who acted, what the log shows them doing, and when they were first and last seen (UTC)._', '', '| Responder | Did | First | Last | Events |', '| --- | --- | --- | --- | --- |');
-    for (const r of pm.responders) L.push(`| ${cell(r.name)} | ${r.did.join(', ') || '—'} | ${hhmmss(r.first.ts)} (#${r.first.seq}) | ${hhmmss(r.last.ts)} (#${r.last.seq}) | ${r.events} |`);
+    for (const r of pm.responders) L.push(`| ${cell(r.name)} | ${r.did.join(', ') || '—'} | ${hhmmss(r.first.ts)} (#${refOf(r.first)}) | ${hhmmss(r.last.ts)} (#${refOf(r.last)}) | ${r.events} |`);
   }
 
   L.push('', '## Messaging', '');
   if (pm.sections.messaging.length === 0) L.push('> _To be written by a human:_ internal and status-page updates, as sent. Add each with `oncall note --kind comms "Status page: investigating elevated checkout errors"`.');
-  else for (const e of pm.sections.messaging) L.push(`- ${hhmmss(e.ts)} ${md(e.text)} _(${md(e.by)}, #${e.seq})_`);
+  else for (const e of pm.sections.messaging) L.push(`- ${hhmmss(e.ts)} ${md(e.text)} _(${md(e.by)}, #${refOf(e)})_`);
 
   L.push('', '## Action items', '');
   if (pm.action_items.length === 0) L.push('> _To be written by a human:_ what will prevent this, detect it sooner or mitigate it faster. Add each with `oncall note --kind action "Add an 80% disk alert [prevent] @alice"`.');
   else {
     L.push('| Action | Type | Owner | Tracker | Ref |', '| --- | --- | --- | --- | --- |');
-    for (const a of pm.action_items) L.push(`| ${cell(a.action)} | ${a.type} | ${cell(a.owner)} | ${a.tracker ? cell(a.tracker) : '—'} | #${a.seq} |`);
+    for (const a of pm.action_items) L.push(`| ${cell(a.action)} | ${a.type} | ${cell(a.owner)} | ${a.tracker ? cell(a.tracker) : '—'} | #${refOf(a)} |`);
   }
 
   L.push('', '## Lessons learned', '', '### What went well', '', ...section(pm.sections.lessons.went_well, 'went_well'));
   L.push('', '### What went wrong', '', ...section(pm.sections.lessons.went_wrong, 'went_wrong'));
   L.push('', '### Where we got lucky', '', ...section(pm.sections.lessons.lucky, 'lucky'));
-  if (pm.sections.lessons.other.length) L.push('', '### Other lessons', '', ...pm.sections.lessons.other.map((e) => `- ${md(e.text)} _(${md(e.by)}, #${e.seq})_`));
+  if (pm.sections.lessons.other.length) L.push('', '### Other lessons', '', ...pm.sections.lessons.other.map((e) => `- ${md(e.text)} _(${md(e.by)}, #${refOf(e)})_`));
 
   L.push('', '## Timeline', '', '_All times UTC. Each line: time, seq, actor (kind: name), what happened._');
   // Events are in log order; the alert's start goes where its time belongs (a merge, no sort).
@@ -183,7 +184,7 @@ export function* renderMarkdownParts(pm: Postmortem): Generator<string> {
       emit(f.alert!.started_at, `(alert) — **ALERT FIRED** ${md(f.alert!.name)}`);
       alertDone = true;
     }
-    emit(t.ts, `#${t.seq} ${t.actor.kind}: ${md(t.actor.name)} — ${t.marker ? `**${t.marker}** ` : ''}${md(t.text)}`);
+    emit(t.ts, `#${refOf(t)} ${t.actor.kind}: ${md(t.actor.name)} — ${t.marker ? `**${t.marker}** ` : ''}${md(t.text)}`);
     if (full()) yield take();
   }
   if (!alertDone) emit(f.alert!.started_at, `(alert) — **ALERT FIRED** ${md(f.alert!.name)}`);
@@ -203,14 +204,14 @@ export function* renderMarkdownParts(pm: Postmortem): Generator<string> {
   if (f.runbook) {
     L.push(`${md(f.runbook.title)} (${codeSpan(f.runbook.id)}, chosen by ${f.runbook.matched_by}; sha256 ${codeSpan(f.runbook.sha256.slice(0, 16))}…)`, '');
     L.push('| Step | Kind | Outcome | Reason | Ref |', '| --- | --- | --- | --- | --- |');
-    for (const s of f.steps) L.push(`| ${cell(s.title)} (${codeSpan(s.id)}) | ${s.kind} | ${s.status} | ${s.reason ? cell(s.reason) : ''} | ${s.seq !== null ? `#${s.seq}` : ''} |`);
+    for (const s of f.steps) L.push(`| ${cell(s.title)} (${codeSpan(s.id)}) | ${s.kind} | ${s.status} | ${s.reason ? cell(s.reason) : ''} | ${s.seq !== null ? `#${refOf({ seq: s.seq, ...(s.replica ? { replica: s.replica } : {}) })}` : ''} |`);
     // A step over many targets: every target, so the ones that did not succeed cannot hide.
     for (const s of f.steps.filter((x) => x.targets)) {
       const t = s.targets!;
       const ok = t.filter((x) => x.status === 'ok').length;
       L.push('', `#### Targets of ${codeSpan(s.id)}: ${ok} of ${t.length} ok`, '', '| Target | Result | Reason | Ref |', '| --- | --- | --- | --- |');
       for (const x of t) {
-        L.push(`| ${codeSpan(x.target)} | ${x.status} | ${x.reason ? cell(x.reason) : ''} | ${x.seq !== null ? `#${x.seq}` : ''} |`);
+        L.push(`| ${codeSpan(x.target)} | ${x.status} | ${x.reason ? cell(x.reason) : ''} | ${x.seq !== null ? `#${refOf({ seq: x.seq, ...(x.replica ? { replica: x.replica } : {}) })}` : ''} |`);
         if (full()) yield take();
       }
     }
@@ -220,7 +221,7 @@ export function* renderMarkdownParts(pm: Postmortem): Generator<string> {
   else {
     L.push('| Ref | Time | Step | Command | Result | Duration |', '| --- | --- | --- | --- | --- | --- |');
     for (const c of f.commands) {
-      L.push(`| #${c.seq} | ${hhmmss(c.ts)} | ${c.step ? codeSpan(c.step) : 'typed'} | ${commandCell(c.argv.map(shellQuote).join(' '))} | ${c.result} | ${c.duration_ms} ms |`);
+      L.push(`| #${refOf(c)} | ${hhmmss(c.ts)} | ${c.step ? codeSpan(c.step) : 'typed'} | ${commandCell(c.argv.map(shellQuote).join(' '))} | ${c.result} | ${c.duration_ms} ms |`);
       if (full()) yield take();
     }
   }
@@ -228,13 +229,14 @@ export function* renderMarkdownParts(pm: Postmortem): Generator<string> {
   if (pm.hypotheses.length === 0) L.push('None recorded.');
   else {
     L.push('| Source | Hypothesis | Grounding | Verdict | Reason |', '| --- | --- | --- | --- | --- |');
-    for (const h of pm.hypotheses) L.push(`| ${cell(h.source)} | ${cell(h.text)}${h.count ? ` (proposed ${h.count} times: ${h.seqs!.map((q) => `#${q}`).join(', ')})` : h.seq !== undefined ? ` (#${h.seq})` : ''} | ${h.grounding} | ${h.verdict} | ${cell(h.reason)} |`);
+    for (const h of pm.hypotheses) L.push(`| ${cell(h.source)} | ${cell(h.text)}${h.count ? ` (proposed ${h.count} times: ${h.seqs!.map((q) => `#${q}`).join(', ')})` : h.seq !== undefined ? ` (#${refOf({ seq: h.seq, ...(h.replica ? { replica: h.replica } : {}) })})` : ''} | ${h.grounding} | ${h.verdict} | ${cell(h.reason)} |`);
   }
   const g = pm.integrity;
   L.push('', '### Log integrity', '');
   L.push(`- Events: ${g.events}; chain ${g.verified ? 'verifies' : `**FAILS at seq ${g.first_bad_seq}**: ${md(g.reason ?? '')}`}`);
   L.push(`- Covers seq 1..${g.events} (head hash ${codeSpan(g.head)}); \`oncall log verify --upto ${g.events}\` prints the same head, whatever was written after this export`);
   L.push(`- Log file sha256: ${codeSpan(g.log_sha256)}`);
+  for (const r of g.replicas ?? []) L.push(`- Replica ${codeSpan(r.replica)}${r.origin ? ' (opened the incident)' : ''}: ${r.events} events, ${r.verified ? 'chain verifies' : `**FAILS at seq ${r.first_bad_seq}**: ${md(r.reason ?? '')}`}; head ${codeSpan(r.head)}; file sha256 ${codeSpan(r.log_sha256)}; \`oncall log verify --upto ${r.origin ? '' : `${r.replica}:`}${r.events}\``);
   L.push(`- Torn lines skipped: ${g.torn_lines.length}${g.torn_lines.length ? ` (${g.torn_lines.map((t) => `line ${t.line}, ${t.bytes} bytes`).join('; ')})` : ''}`);
   L.push('', '_Keep the head hash with this document: `oncall log verify --upto SEQ` on the same log prints the same value._', '');
   yield L.join('\n');

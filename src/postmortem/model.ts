@@ -4,7 +4,8 @@
  * Facts come from the log; analysis sections come only from human notes of the matching kind.
  */
 import type { Actor, NoteKind, StoredEvent } from '../incident/events.js';
-import { latestVerdict, wellFormed, type IncidentState } from '../incident/replay.js';
+import { latestVerdict, latestVerdictOn, wellFormed, type IncidentState } from '../incident/replay.js';
+import { refOf } from '../incident/replicas.js';
 import { cleanModelText, groupHypotheses } from '../util/model-text.js';
 import { commandResult, describeEvent } from '../incident/format.js';
 import { matchKnownCauses } from '../runbook/known-causes.js';
@@ -17,6 +18,8 @@ export interface Entry {
   text: string;
   by: string;
   seq: number;
+  /** Set when the record is another replica's than the incident's origin (cited replica:seq). */
+  replica?: string;
   ts: string;
 }
 
@@ -27,6 +30,7 @@ export interface ActionItem {
   /** A tracker reference written in the note (JIRA-123, #123, an issue URL), or null. */
   tracker: string | null;
   seq: number;
+  replica?: string;
 }
 
 /** Who acted during the incident, from the log: what they did and when they were first and last seen. */
@@ -35,8 +39,8 @@ export interface Responder {
   /** What the log shows them doing: ran commands, changed status, wrote notes, sent updates, judged hypotheses, silenced alerts. */
   did: string[];
   events: number;
-  first: { seq: number; ts: string };
-  last: { seq: number; ts: string };
+  first: { seq: number; replica?: string; ts: string };
+  last: { seq: number; replica?: string; ts: string };
 }
 
 /** A figure from an impact note: `users=1200 duration=45m errors=3.2%`. */
@@ -44,11 +48,13 @@ export interface ImpactMetric {
   metric: string;
   value: string;
   seq: number;
+  replica?: string;
   by: string;
 }
 
 export interface TimelineLine {
   seq: number;
+  replica?: string;
   ts: string;
   actor: Actor;
   text: string;
@@ -63,9 +69,10 @@ export interface HypothesisRow {
   verdict: string;
   reason: string;
   seq?: number;
-  /** For a model hypothesis proposed by several requests: how many times, and their seqs. */
+  replica?: string;
+  /** For a model hypothesis proposed by several requests: how many times, and their references (seq, or "replica:seq"). */
   count?: number;
-  seqs?: number[];
+  seqs?: (number | string)[];
 }
 
 export interface Integrity {
@@ -76,6 +83,8 @@ export interface Integrity {
   head: string;
   log_sha256: string;
   torn_lines: { line: number; offset: number; bytes: number }[];
+  /** A shared incident: each replica's file (the top level speaks for the first that fails, else this home's). */
+  replicas?: { replica: string; origin: boolean; verified: boolean; first_bad_seq?: number; reason?: string; events: number; head: string; log_sha256: string }[];
 }
 
 export interface Postmortem {
@@ -105,8 +114,8 @@ export interface Postmortem {
     /** Seconds between the times above; null where either end is unknown. */
     durations: { detect_to_open: number | null; open_to_mitigate: number | null; detect_to_mitigate: number | null; open_to_resolve: number | null; detect_to_resolve: number | null };
     /** `targets`: for a step over many targets, each one's result (the step is done only when all are ok). */
-    steps: { id: string; title: string; kind: string; status: string; reason: string | null; seq: number | null; targets?: { target: string; status: string; reason: string | null; seq: number | null }[] }[];
-    commands: { seq: number; ts: string; step: string | null; argv: string[]; result: string; exit_code: number | null; duration_ms: number }[];
+    steps: { id: string; title: string; kind: string; status: string; reason: string | null; seq: number | null; replica?: string; targets?: { target: string; status: string; reason: string | null; seq: number | null; replica?: string }[] }[];
+    commands: { seq: number; replica?: string; ts: string; step: string | null; argv: string[]; result: string; exit_code: number | null; duration_ms: number }[];
   };
   timeline: TimelineLine[];
   hypotheses: HypothesisRow[];
@@ -117,6 +126,9 @@ export interface Postmortem {
 
 const REQUIRED = [['summary', 'Summary'], ['impact', 'Impact'], ['root_causes', 'Root causes'], ['action_items', 'Action items']] as const;
 
+/** A record's replica, when it is not the origin's: the other half of its reference. */
+const rep = (x: { replica?: string | undefined }): { replica?: string } => (x.replica ? { replica: x.replica } : {});
+
 /** Notes grouped by kind in one pass (a 100,000-event log has ~90,000 of them). */
 function notesByKind(s: IncidentState): (kind: NoteKind) => Entry[] {
   const by = new Map<string, Entry[]>();
@@ -125,7 +137,7 @@ function notesByKind(s: IncidentState): (kind: NoteKind) => Entry[] {
     if (!n.kind || !sanitize(n.text).trim()) continue;
     let list = by.get(n.kind);
     if (!list) by.set(n.kind, (list = []));
-    list.push({ text: n.text, by: n.actor.name, seq: n.seq, ts: n.ts });
+    list.push({ text: n.text, by: n.actor.name, seq: n.seq, ...rep(n), ts: n.ts });
   }
   return (kind) => by.get(kind) ?? [];
 }
@@ -175,7 +187,7 @@ export function impactMetrics(notes: readonly Entry[]): ImpactMetric[] {
       const value = m[2]!.replace(/[.,;:]+$/, '');
       // A value longer than a table cell holds is left in the note, never cut.
       if (!value || value.length > 40 || /:\/\//.test(value)) continue;
-      out.push({ metric: m[1]!, value, seq: n.seq, by: n.by });
+      out.push({ metric: m[1]!, value, seq: n.seq, ...rep(n), by: n.by });
     }
   }
   return out;
@@ -199,9 +211,9 @@ export function responders(events: readonly StoredEvent[]): Responder[] {
   for (const e of events) {
     if (e.actor.kind !== 'human') continue;
     let r = by.get(e.actor.name);
-    if (!r) by.set(e.actor.name, (r = { name: e.actor.name, did: [], events: 0, first: { seq: e.seq, ts: e.ts }, last: { seq: e.seq, ts: e.ts }, kinds: new Set() }));
+    if (!r) by.set(e.actor.name, (r = { name: e.actor.name, did: [], events: 0, first: { seq: e.seq, ...rep(e), ts: e.ts }, last: { seq: e.seq, ...rep(e), ts: e.ts }, kinds: new Set() }));
     r.events++;
-    r.last = { seq: e.seq, ts: e.ts };
+    r.last = { seq: e.seq, ...rep(e), ts: e.ts };
     for (const [label, test] of DID) if (wellFormed(e) && test(e)) r.kinds.add(label);
   }
   return [...by.values()].map(({ kinds, ...r }) => ({ ...r, did: DID.map(([l]) => l).filter((l) => kinds.has(l)) }));
@@ -242,24 +254,23 @@ export function buildPostmortem(state: IncidentState, events: readonly StoredEve
       const to = (e.data as { to: string }).to;
       marker = to === 'mitigated' ? 'MITIGATED' : to === 'resolved' ? 'RESOLVED' : 'REOPENED';
     }
-    timeline.push({ seq: e.seq, ts: e.ts, actor: { kind: e.actor.kind, name: e.actor.name }, text: e.type === 'hypothesis.requested' && wellFormed(e) ? requestLine(e) : describeEvent(e), ...(marker ? { marker } : {}) });
+    timeline.push({ seq: e.seq, ...(e.replica ? { replica: e.replica } : {}), ts: e.ts, actor: { kind: e.actor.kind, name: e.actor.name }, text: e.type === 'hypothesis.requested' && wellFormed(e) ? requestLine(e) : describeEvent(e), ...(marker ? { marker } : {}) });
   }
 
-  const judged = (m: { seq?: number; cause?: string }) => {
+  const judged = (m: { seq?: number; replica?: string; cause?: string }) => {
     const j = latestVerdict(state, m);
     return j ? { verdict: j.verdict, reason: j.reason } : { verdict: 'not judged', reason: '' };
   };
   // A verdict on any of a repeated hypothesis's seqs speaks for the row: the latest one.
-  const latestOf = (seqs: number[]) => {
-    const js = seqs.map((q) => latestVerdict(state, { seq: q })).filter((j) => j !== undefined);
-    const j = js.sort((a, b) => b.seq - a.seq)[0];
+  const latestOf = (members: readonly { seq: number; replica?: string }[]) => {
+    const j = latestVerdictOn(state, members);
     return j ? { verdict: j.verdict, reason: j.reason } : { verdict: 'not judged', reason: '' };
   };
   const hypotheses: HypothesisRow[] = [
-    ...notes(state, 'hypothesis').map((n) => ({ source: `human (${n.by})`, text: n.text, grounding: 'n/a', seq: n.seq, ...judged({ seq: n.seq }) })),
+    ...notes(state, 'hypothesis').map((n) => ({ source: `human (${n.by})`, text: n.text, grounding: 'n/a', seq: n.seq, ...(n.replica ? { replica: n.replica } : {}), ...judged(n) })),
     ...matchKnownCauses(state).map((m) => ({ source: 'runbook', text: m.cause.title, grounding: 'matched', ...judged({ cause: m.cause.id }) })),
     // The same idea proposed by several requests is one row, with how many times and the latest seq.
-    ...groupHypotheses(state.hypotheses).map(({ latest: h, count, seqs }) => ({ source: `model ${h.model}`, text: cleanModelText(h.title), grounding: h.grounding ?? 'unchecked', seq: h.seq, ...(count > 1 ? { count, seqs } : {}), ...latestOf(seqs) })),
+    ...groupHypotheses(state.hypotheses).map(({ latest: h, count, members }) => ({ source: `model ${h.model}`, text: cleanModelText(h.title), grounding: h.grounding ?? 'unchecked', seq: h.seq, ...(h.replica ? { replica: h.replica } : {}), ...(count > 1 ? { count, seqs: members.map((m) => (m.replica ? refOf(m) : m.seq)) } : {}), ...latestOf(members) })),
   ];
 
   const pm: Postmortem = {
@@ -280,7 +291,7 @@ export function buildPostmortem(state: IncidentState, events: readonly StoredEve
     },
     responders: responders(events),
     impact_metrics: impactMetrics(notes(state, 'impact')),
-    action_items: byKind('action').map((n) => parseActionItem(n.text, n.seq, n.by)).filter((a) => a.action.trim() !== ''),
+    action_items: byKind('action').map((n) => ({ ...parseActionItem(n.text, n.seq, n.by), ...rep(n) })).filter((a) => a.action.trim() !== ''),
     facts: {
       alert: alert ? { name: alert.name, source: alert.source, severity: alert.severity, started_at: alert.startsAt, labels: { ...alert.labels } } : null,
       runbook: rb ? { id: rb.runbook.id, title: rb.runbook.title, file: rb.file, sha256: rb.sha256, matched_by: rb.matched_by } : null,
@@ -296,11 +307,11 @@ export function buildPostmortem(state: IncidentState, events: readonly StoredEve
         const x = state.steps[st.id];
         const fan = x?.fanout;
         return {
-          id: st.id, title: st.title, kind: st.kind, status: x?.status ?? 'pending', reason: x?.reason ?? null, seq: x?.seq ?? null,
-          ...(fan ? { targets: fan.targets.map((t) => ({ target: t, status: fan.results[t]?.status === 'pending' ? 'never started' : fan.results[t]?.status ?? 'not-run', reason: fan.results[t]?.reason ?? null, seq: fan.results[t]?.seq ?? null })) } : {}),
+          id: st.id, title: st.title, kind: st.kind, status: x?.status ?? 'pending', reason: x?.reason ?? null, seq: x?.seq ?? null, ...rep(x ?? {}),
+          ...(fan ? { targets: fan.targets.map((t) => ({ target: t, status: fan.results[t]?.status === 'pending' ? 'never started' : fan.results[t]?.status ?? 'not-run', reason: fan.results[t]?.reason ?? null, seq: fan.results[t]?.seq ?? null, ...rep(fan.results[t] ?? {}) })) } : {}),
         };
       }),
-      commands: state.commands.map((c) => ({ seq: c.seq, ts: c.ts, step: c.step ?? null, argv: [...c.argv], result: commandResult(c), exit_code: c.exit_code, duration_ms: c.duration_ms })),
+      commands: state.commands.map((c) => ({ seq: c.seq, ...rep(c), ts: c.ts, step: c.step ?? null, argv: [...c.argv], result: commandResult(c), exit_code: c.exit_code, duration_ms: c.duration_ms })),
     },
     timeline,
     hypotheses,

@@ -1,5 +1,6 @@
 /** Deterministic matching of a runbook's known causes against what the log recorded. Pure. */
 import type { IncidentState } from '../incident/replay.js';
+import { refOf } from '../incident/replicas.js';
 import { findIn } from './pattern.js';
 import type { KnownCause } from './schema.js';
 
@@ -7,6 +8,7 @@ export interface Evidence {
   step: string;
   /** The command.ran (or step event) seq the evidence comes from. */
   seq?: number;
+  replica?: string;
   /** The output line that matched. */
   line?: string;
   outcome?: string;
@@ -19,14 +21,14 @@ export interface CauseMatch {
 
 /** `disk #14: "/dev/sda1 … 96% /"; flag failed`: what made a cause match, for people. */
 export function describeEvidence(m: CauseMatch): string {
-  return m.evidence.map((e) => (e.line !== undefined ? `${e.step} #${e.seq}: "${e.line}"` : `${e.step} ${e.outcome}`)).join('; ');
+  return m.evidence.map((e) => (e.line !== undefined ? `${e.step} #${refOf({ seq: e.seq ?? 0, ...(e.replica ? { replica: e.replica } : {}) })}: "${e.line}"` : `${e.step} ${e.outcome}`)).join('; ');
 }
 
 /** Known causes whose every signal holds, in runbook order. */
 export function matchKnownCauses(state: IncidentState): CauseMatch[] {
   const rb = state.runbook?.runbook;
   if (!rb?.known_causes) return [];
-  const bySeq = new Map(state.commands.map((c) => [c.seq, c]));
+  const byRef = new Map(state.commands.map((c) => [refOf(c), c]));
   const out: CauseMatch[] = [];
   for (const cause of rb.known_causes) {
     const evidence: Evidence[] = [];
@@ -39,10 +41,10 @@ export function matchKnownCauses(state: IncidentState): CauseMatch[] {
           holds = false;
           break;
         }
-        evidence.push({ step: sig.step, outcome, ...(st?.seq !== undefined ? { seq: st.seq } : {}) });
+        evidence.push({ step: sig.step, outcome, ...(st?.seq !== undefined ? { seq: st.seq, ...(st.replica ? { replica: st.replica } : {}) } : {}) });
       }
       if (sig.output_matches) {
-        const cmd = st?.lastCommand !== undefined ? bySeq.get(st.lastCommand) : undefined;
+        const cmd = st?.lastCommand !== undefined ? byRef.get(st.lastCommand) : undefined;
         if (!cmd) {
           holds = false;
           break;
@@ -53,7 +55,7 @@ export function matchKnownCauses(state: IncidentState): CauseMatch[] {
           holds = false;
           break;
         }
-        evidence.push({ step: sig.step, seq: cmd.seq, line: lineAround(text, m.index) });
+        evidence.push({ step: sig.step, seq: cmd.seq, ...(cmd.replica ? { replica: cmd.replica } : {}), line: lineAround(text, m.index) });
       }
     }
     if (holds) out.push({ cause, evidence });

@@ -3,6 +3,7 @@
  * step.failed, each appended (fsynced) before the caller hears of it. Used by the TUI and by
  * `oncall step run`.
  */
+import { refOf } from '../incident/replicas.js';
 import type { Actor, EventDataMap } from '../incident/events.js';
 import type { IncidentStore } from '../incident/store.js';
 import { matchesIn } from '../runbook/pattern.js';
@@ -13,7 +14,7 @@ import type { PreparedCommand } from './prepare.js';
 
 export type StepProgress =
   | ExecEvent
-  | { type: 'recorded'; ok: boolean; reason?: string; next?: string; seq: number };
+  | { type: 'recorded'; ok: boolean; reason?: string; next?: string; seq: number; replica?: string; ref: string };
 
 export interface Verdict {
   ok: boolean;
@@ -116,7 +117,7 @@ export async function* executeStep(store: IncidentStore, actor: Actor, cmd: Prep
     ? store.append({ type: 'step.completed', actor, data: { step: step.id, via: 'command' } })
     : store.append({ type: 'step.failed', actor, data: { step: step.id, reason: v.reason! } });
   const next = v.ok ? step.next : step.on_fail;
-  yield { type: 'recorded', ok: v.ok, ...(v.reason ? { reason: v.reason } : {}), ...(next ? { next } : {}), seq: e.seq };
+  yield { type: 'recorded', ok: v.ok, ...(v.reason ? { reason: v.reason } : {}), ...(next ? { next } : {}), seq: e.seq, ...(e.replica ? { replica: e.replica } : {}), ref: refOf(e) };
 }
 
 /** A command the operator typed (recorded as an action outside the runbook). Runs with /bin/sh -c, as typed. */
@@ -133,5 +134,5 @@ export async function* executeTyped(store: IncidentStore, actor: Actor, line: st
   const r = result!;
   const e = store.append({ type: 'command.ran', actor, data: fitRecord(commandRecord(cmd, r)) });
   const v = judge(undefined, r, true);
-  yield { type: 'recorded', ok: v.ok, ...(v.reason ? { reason: v.reason } : {}), seq: e.seq };
+  yield { type: 'recorded', ok: v.ok, ...(v.reason ? { reason: v.reason } : {}), seq: e.seq, ...(e.replica ? { replica: e.replica } : {}), ref: refOf(e) };
 }

@@ -5,6 +5,7 @@
  * result, and the step is done only when every target of the step succeeded. Used by the
  * screen and by `oncall step run`.
  */
+import { refOf } from '../incident/replicas.js';
 import type { Actor } from '../incident/events.js';
 import type { IncidentState, StepState, TargetStatus } from '../incident/replay.js';
 import type { IncidentStore } from '../incident/store.js';
@@ -26,7 +27,7 @@ export const DEFAULT_MAX_TARGETS = 1000;
 export function fanoutBusy(st: StepState | undefined): string | undefined {
   const plan = st?.fanout?.plan;
   if (st?.status === 'running' && plan?.writer_pid !== undefined && plan.writer_pid !== process.pid && plan.host === hostname() && processAlive(plan.writer_pid)) {
-    return `another oncall (pid ${plan.writer_pid}) is running this step over its targets (#${plan.seq}); wait for it, or stop it`;
+    return `another oncall (pid ${plan.writer_pid}) is running this step over its targets (#${refOf(plan)}); wait for it, or stop it`;
   }
   for (const r of Object.values(st?.fanout?.results ?? {})) {
     const refused = secondRunRefused(r);
@@ -189,7 +190,7 @@ function refusal(pattern: string, target: string): string | undefined {
 export type FanoutProgress =
   | { type: 'target'; target: string; status: 'running' | 'ok' | 'failed' | 'drifted'; reason?: string }
   | { type: 'canary'; ok: number; failed: number; rest: number }
-  | { type: 'recorded'; ok: boolean; reason?: string; next?: string; seq: number; counts: FanoutCounts };
+  | { type: 'recorded'; ok: boolean; reason?: string; next?: string; seq: number; replica?: string; ref: string; counts: FanoutCounts };
 
 export interface FanoutCounts {
   total: number;
@@ -325,11 +326,11 @@ export async function* executeFanout(store: IncidentStore, actor: Actor, plan: F
     : store.append({ type: 'step.partial', actor, data: { step: id, total: counts.total, ok: counts.ok, failed: counts.failed, drifted: counts.drifted, not_run: counts.notRun, refused: counts.refused, reason: reason! } });
   // A partial step never routes as a success: only its on_fail, if it has one.
   const next = allOk ? plan.step.next : plan.step.on_fail;
-  yield { type: 'recorded', ok: allOk, ...(reason ? { reason } : {}), ...(next ? { next } : {}), seq: e.seq, counts };
+  yield { type: 'recorded', ok: allOk, ...(reason ? { reason } : {}), ...(next ? { next } : {}), seq: e.seq, ...(e.replica ? { replica: e.replica } : {}), ref: refOf(e), counts };
 }
 
 /** from_command: runs the discovery command (read-only by the format's contract) and records it. */
-export async function discoverTargets(store: IncidentStore, actor: Actor, state: IncidentState, stepId: string, opts: PrepareOptions, signal?: AbortSignal): Promise<{ ok: true; targets: string[]; seq: number } | { ok: false; reason: string }> {
+export async function discoverTargets(store: IncidentStore, actor: Actor, state: IncidentState, stepId: string, opts: PrepareOptions, signal?: AbortSignal): Promise<{ ok: true; targets: string[]; seq: number; ref: string } | { ok: false; reason: string }> {
   const step = state.runbook?.runbook.steps.find((s) => s.id === stepId);
   if (!step?.targets?.from_command) return { ok: false, reason: `step ${stepId} does not find its targets with a command` };
   const p = prepareStep(state, stepId, { ...opts, command: step.targets.from_command });
@@ -342,5 +343,5 @@ export async function discoverTargets(store: IncidentStore, actor: Actor, state:
   const v = judge(p.command.step, result!, p.command.shell);
   if (!v.ok) return { ok: false, reason: `the command that finds the targets failed: ${v.reason}` };
   if (result!.stdout.truncated) return { ok: false, reason: 'the command that finds the targets printed more than oncall keeps; narrow it' };
-  return { ok: true, targets: targetsFromOutput(step, result!.stdout.text), seq: e.seq };
+  return { ok: true, targets: targetsFromOutput(step, result!.stdout.text), seq: e.seq, ...(e.replica ? { replica: e.replica } : {}), ref: refOf(e) };
 }

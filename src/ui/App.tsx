@@ -2,6 +2,7 @@
  * The incident screen. Thin: state comes from the log (LogFollower) plus the UI reducer;
  * effects (appending events, running commands) happen here and report back as actions.
  */
+import { refOf } from '../incident/replicas.js';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { groupState, processAlive, secondRunRefused } from '../exec/group.js';
@@ -123,7 +124,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
     const say = (text: string) => dispatch({ type: 'message', text: `${text}; run \`oncall log verify\``, tone: 'error' });
     const slice = () => {
       for (const end = Math.min(i + 250, events.length); i < end; i++) {
-        if (!hashMatches(events[i]!)) return say(`log check failed: #${events[i]!.seq} was edited`);
+        if (!hashMatches(events[i]!)) return say(`log check failed: #${refOf(events[i]!)} was edited`);
       }
       if (i < events.length) timer = setTimeout(slice, 0);
       else if (follower.stray) say(`log check failed: ${follower.stray} record(s) off the chain, not shown`);
@@ -203,9 +204,9 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
     const own = !!ui.running && ui.running.stepId === selectedStep?.id;
     // The system is asked only when the log says a group may still run (a few syscalls).
     const check = st?.process && !own ? { group: groupState(st.process), writerAlive: processAlive(st.process.writer_pid) } : undefined;
-    const typed = ui.typedSeq !== undefined ? incident.commands.find((c) => c.seq === ui.typedSeq) : undefined;
+    const typed = ui.typedRef !== undefined ? incident.commands.find((c) => refOf(c) === ui.typedRef) : undefined;
     return { state: incident, step: selectedStep, running: ui.running, now, ...(check ? { check, stray: check.group === 'running' } : {}), ...(typed ? { typed } : {}) };
-  }, [incident, selectedStep, ui.running, ui.typedSeq, now]);
+  }, [incident, selectedStep, ui.running, ui.typedRef, now]);
   const detail = useMemo(() => stepDetail(detailInput, rightW, bodyH), [detailInput, rightW, bodyH]);
   const outLines = useMemo(() => (detail.output ? wrapOutput(detail.output.lines, rightW) : []), [detail, rightW]);
   const layout: Layout = { outLines: outLines.length, outRoom: detailRows(detail, bodyH).outRoom, tlCount: follower.events.length, fullRoom: fullRoom(overlayH) };
@@ -286,7 +287,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
           const ends = r.next === 'end' ? `the runbook ends here: ${effect.stepId} ${r.ok ? 'succeeded' : 'failed'} and its ${r.ok ? 'next' : 'on_fail'} route is end` : !target ? `${effect.stepId} failed and the runbook gives no on_fail route: choose the next step yourself (j/k)` : undefined;
           dispatch({ type: 'suggest', stepId: target, ...(ends ? { routeEnd: ends } : {}) });
           const route = r.next === 'end' ? '; the runbook ends here' : target ? `; Enter → ${target}` : '';
-          dispatch({ type: 'message', text: r.ok ? `${effect.stepId} done (#${r.seq})${route}` : `${effect.stepId} FAILED: ${r.reason} (#${r.seq})${route}`, tone: r.ok ? 'ok' : 'error' });
+          dispatch({ type: 'message', text: r.ok ? `${effect.stepId} done (#${r.ref})${route}` : `${effect.stepId} FAILED: ${r.reason} (#${r.ref})${route}`, tone: r.ok ? 'ok' : 'error' });
         });
         return;
       }
@@ -300,7 +301,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
           refresh();
           if (!d.ok) return dispatch({ type: 'message', text: `not run: ${d.reason}`, tone: 'error' });
           discovered.current[effect.stepId] = d.targets;
-          dispatch({ type: 'message', text: `${d.targets.length} target${d.targets.length === 1 ? '' : 's'} found (#${d.seq}); r shows the plan`, tone: 'ok' });
+          dispatch({ type: 'message', text: `${d.targets.length} target${d.targets.length === 1 ? '' : 's'} found (#${d.ref}); r shows the plan`, tone: 'ok' });
         }, (err: unknown) => {
           abortRef.current = null;
           dispatch({ type: 'run-finished' });
@@ -329,7 +330,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
           const ends = r.next === 'end' ? `the runbook ends here: ${effect.stepId} ${r.ok ? 'succeeded' : 'did not succeed on every target'} and its ${r.ok ? 'next' : 'on_fail'} route is end` : !target ? `${effect.stepId} is not done on every target and the runbook gives no on_fail route: r runs the ones not ok again` : undefined;
           dispatch({ type: 'suggest', stepId: target, ...(ends ? { routeEnd: ends } : {}) });
           const again = r.counts.failed.length + r.counts.drifted.length + r.counts.notRun.length > 0;
-          dispatch({ type: 'message', text: r.ok ? `${effect.stepId} done on all ${r.counts.total} targets (#${r.seq})` : `${effect.stepId} PARTIAL: ${redact(r.reason ?? '')} (#${r.seq})${again ? '; r runs the ones not ok again' : '; only refused targets are left'}`, tone: r.ok ? 'ok' : 'error' });
+          dispatch({ type: 'message', text: r.ok ? `${effect.stepId} done on all ${r.counts.total} targets (#${r.ref})` : `${effect.stepId} PARTIAL: ${redact(r.reason ?? '')} (#${r.ref})${again ? '; r runs the ones not ok again' : '; only refused targets are left'}`, tone: r.ok ? 'ok' : 'error' });
         });
         return;
       }
@@ -345,8 +346,8 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         abortRef.current = ac;
         dispatch({ type: 'run-started', label: effect.line, at: Date.now() });
         void consume(executeTyped(store, actor, effect.line, { cwd, timeoutMs: defaultTimeoutMs }, ac.signal), (r) => {
-          dispatch({ type: 'typed-done', seq: r.seq });
-          dispatch({ type: 'message', text: r.ok ? `command recorded (#${r.seq})` : `command failed: ${r.reason} (#${r.seq})`, tone: r.ok ? 'ok' : 'error' });
+          dispatch({ type: 'typed-done', ref: r.ref });
+          dispatch({ type: 'message', text: r.ok ? `command recorded (#${r.ref})` : `command failed: ${r.reason} (#${r.ref})`, tone: r.ok ? 'ok' : 'error' });
         });
         return;
       }
@@ -427,8 +428,8 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         if (effect.what === 'panel') return showFull('Known causes and hypotheses', panelText(state, causes, ui.hypo, Date.now(), hideModel));
         if (effect.what === 'timeline-entry') {
           const e = follower.events[effect.index ?? follower.events.length - 1];
-          if (e && hideModel && e.type === 'hypothesis.proposed') return showFull(`Log entry #${e.seq}`, ['A model hypothesis, hidden until you record your own (H): you-first mode.']);
-          return e ? showFull(`Log entry #${e.seq}`, eventDetails(e)) : undefined;
+          if (e && hideModel && e.type === 'hypothesis.proposed') return showFull(`Log entry #${refOf(e)}`, ['A model hypothesis, hidden until you record your own (H): you-first mode.']);
+          return e ? showFull(`Log entry #${refOf(e)}`, eventDetails(e)) : undefined;
         }
         if (effect.what === 'confirm') {
           if (ui.mode.kind !== 'confirm') return;
@@ -452,7 +453,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
             dispatch({ type: 'message', text: 'creating the silence…' });
             const e = await silences.createPlannedSilence(plan, store, actor);
             refresh();
-            dispatch({ type: 'message', text: `silence ${e.data.silence_id} created until ${e.data.ends_at.slice(0, 16).replace('T', ' ')} UTC (#${e.seq}); oncall silence --expire ends it`, tone: 'ok' });
+            dispatch({ type: 'message', text: `silence ${e.data.silence_id} created until ${e.data.ends_at.slice(0, 16).replace('T', ' ')} UTC (#${refOf(e)}); oncall silence --expire ends it`, tone: 'ok' });
           } catch (err) {
             dispatch({ type: 'message', text: `no silence: ${(err as Error).message}`, tone: 'error' });
           }

@@ -35,11 +35,13 @@ export interface ScreenOptions extends Tty {
   secrets?: Record<string, string>;
   hypotheses?: AppProps['hypotheses'];
   alertmanagerUrls?: string[];
+  /** This home's replica id, when it shares (its own records' references in a shared incident). */
+  replica?: string;
 }
 
 /** Runs the incident screen until the operator quits; returns the final state. */
 export async function runIncidentScreen(o: ScreenOptions): Promise<IncidentState> {
-  const follower = new LogFollower(o.path, o.id);
+  const follower = new LogFollower(o.path, o.id, o.replica);
   // Full screen in the alternate buffer, so the operator's scrollback stays as it was; bracketed
   // paste on, so pasted text is told apart from keys typed fast.
   o.stdout.write('\u001b[?1049h\u001b[H\u001b[?2004h');

@@ -110,7 +110,7 @@ export interface UiState {
   /** Enter after a run whose route is `end`: what to say. */
   routeEnd?: string;
   /** A command typed with `a $ ...` that just finished: its output shows in the detail pane until a step is selected. */
-  typedSeq?: number;
+  typedRef?: string;
   effect?: Effect;
   /** Increments with each new effect so App can tell two equal effects apart. */
   effectSeq: number;
@@ -154,7 +154,7 @@ export type UiAction =
   | { type: 'run-started'; label: string; stepId?: string; at: number }
   | { type: 'run-output'; tail: string; bytes: number }
   | { type: 'run-finished' }
-  | { type: 'typed-done'; seq: number }
+  | { type: 'typed-done'; ref: string }
   | { type: 'message'; text: string; tone?: 'info' | 'ok' | 'error' }
   | { type: 'hypo'; hypo: HypoView | undefined }
   | { type: 'ask-mine-first' };
@@ -187,7 +187,7 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
       return { ...s, pasting: a.edge === 'start' };
     case 'select': {
       const i = a.steps.findIndex((x) => x.id === a.stepId);
-      return i >= 0 ? { ...s, selected: i, scroll: 0, typedSeq: undefined } : s;
+      return i >= 0 ? { ...s, selected: i, scroll: 0, typedRef: undefined } : s;
     }
     case 'suggest':
       return { ...s, suggested: a.stepId, routeEnd: a.routeEnd };
@@ -201,13 +201,13 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
         mode: { kind: 'prompt', purpose: { kind: 'param', name: a.name, stepId: a.stepId, pattern: a.pattern, secret: a.secret }, label: `value for ${a.name}${a.description ? ` (${a.description})` : ''}, must match ${a.pattern}`, text: '' },
       };
     case 'run-started':
-      return { ...s, running: { label: a.label, ...(a.stepId ? { stepId: a.stepId } : {}), startedAt: a.at, tail: '', bytes: 0 }, scroll: 0, message: undefined, typedSeq: undefined };
+      return { ...s, running: { label: a.label, ...(a.stepId ? { stepId: a.stepId } : {}), startedAt: a.at, tail: '', bytes: 0 }, scroll: 0, message: undefined, typedRef: undefined };
     case 'run-output':
       return s.running ? { ...s, running: { ...s.running, tail: a.tail, bytes: a.bytes } } : s;
     case 'run-finished':
       return { ...s, running: undefined, scroll: 0 };
     case 'typed-done':
-      return { ...s, typedSeq: a.seq, scroll: 0 };
+      return { ...s, typedRef: a.ref, scroll: 0 };
     case 'message':
       return say(s, a.text, a.tone);
     case 'hypo':
@@ -274,8 +274,8 @@ function onKey(s: UiState, input: string, key: KeyInfo, steps: readonly StepView
   const step = steps[s.selected];
   const lastStep = Math.max(0, steps.length - 1);
   const maxScroll = Math.max(0, layout.outLines - layout.outRoom);
-  if (input === 'j' || key.downArrow) return { ...s, selected: Math.min(lastStep, s.selected + 1), scroll: 0, typedSeq: undefined };
-  if (input === 'k' || key.upArrow) return { ...s, selected: Math.max(0, s.selected - 1), scroll: 0, typedSeq: undefined };
+  if (input === 'j' || key.downArrow) return { ...s, selected: Math.min(lastStep, s.selected + 1), scroll: 0, typedRef: undefined };
+  if (input === 'k' || key.upArrow) return { ...s, selected: Math.max(0, s.selected - 1), scroll: 0, typedRef: undefined };
   if (input === 'J' || key.pageDown) return { ...s, scroll: clamp(s.scroll - 10, 0, maxScroll) };
   if (input === 'K' || key.pageUp) return { ...s, scroll: clamp(s.scroll + 10, 0, maxScroll) };
   if (input === 'g') return { ...s, scroll: maxScroll };
@@ -284,7 +284,7 @@ function onKey(s: UiState, input: string, key: KeyInfo, steps: readonly StepView
   if (key.return) {
     if (s.suggested) {
       const i = steps.findIndex((x) => x.id === s.suggested);
-      if (i >= 0) return { ...s, selected: i, scroll: 0, suggested: undefined, routeEnd: undefined, typedSeq: undefined };
+      if (i >= 0) return { ...s, selected: i, scroll: 0, suggested: undefined, routeEnd: undefined, typedRef: undefined };
     }
     if (s.routeEnd) return say(s, s.routeEnd);
     return s;

@@ -1,4 +1,5 @@
 /** Pure helpers that turn incident state into the lines the components show. */
+import { refOf } from '../incident/replicas.js';
 import type { GroupState } from '../exec/group.js';
 import type { StoredEvent } from '../incident/events.js';
 import { commandResult, describeEvent, TARGET_MARK } from '../incident/format.js';
@@ -90,14 +91,14 @@ export interface OutputView {
 export function commandOutput(cmd: IncidentState['commands'][number]): OutputView {
   const cut = cmd.stdout.truncated || cmd.stderr.truncated ? `, ${cmd.stdout.bytes + cmd.stderr.bytes} bytes, cut in the middle` : '';
   const text = `${cmd.stdout.text}${cmd.stderr.text ? `${cmd.stdout.text && !cmd.stdout.text.endsWith('\n') ? '\n' : ''}${cmd.stderr.text}` : ''}`;
-  return { title: `output of #${cmd.seq}: ${commandResult(cmd)} in ${cmd.duration_ms} ms${cut}`, lines: text === '' ? ['(no output)'] : text.replace(/\n$/, '').split('\n') };
+  return { title: `output of #${refOf(cmd)}: ${commandResult(cmd)} in ${cmd.duration_ms} ms${cut}`, lines: text === '' ? ['(no output)'] : text.replace(/\n$/, '').split('\n') };
 }
 
 export function outputFor(state: IncidentState, step: Step | undefined): OutputView | undefined {
   if (!step) return undefined;
   const st = state.steps[step.id];
   if (st?.lastCommand === undefined) return undefined;
-  const cmd = state.commands.find((c) => c.seq === st.lastCommand);
+  const cmd = state.commands.find((c) => refOf(c) === st.lastCommand);
   return cmd ? commandOutput(cmd) : undefined;
 }
 
@@ -142,7 +143,7 @@ export interface GroupCheck {
 
 /** What is known of a run with no result: from the log, and whether its process group still runs. */
 export function unfinishedRun(st: StepState, check: GroupCheck | undefined): string {
-  const started = `started at #${st.seq ?? '?'} with no result recorded`;
+  const started = `started at #${st.seq === undefined ? '?' : refOf({ seq: st.seq, ...(st.replica ? { replica: st.replica } : {}) })} with no result recorded`;
   const p = st.process;
   if (!p || !check) return `${started}: another terminal is running it, or that run was interrupted (r runs it again)`;
   switch (check.group) {
@@ -156,7 +157,7 @@ export function unfinishedRun(st: StepState, check: GroupCheck | undefined): str
 
 /** A step no longer marked running whose earlier run's group is still alive here (skipped while it ran, say). */
 export function strayRun(p: NonNullable<StepState['process']>): string {
-  return `an earlier run (#${p.seq}) is still running here as process group ${p.pid}: stop it with kill -TERM -- -${p.pid}; r refuses a second run beside it`;
+  return `an earlier run (#${refOf(p)}) is still running here as process group ${p.pid}: stop it with kill -TERM -- -${p.pid}; r refuses a second run beside it`;
 }
 
 export interface DetailInput {
@@ -177,7 +178,7 @@ export interface Detail {
   head: Line[];
   output?: { title: string; lines: string[]; live: boolean };
   /** Set when the step's last output belongs to an earlier run and is not shown under an unfinished one. */
-  olderOutput?: number;
+  olderOutput?: string;
 }
 
 /** The step detail pane's content at `width`, with `height` rows; every cut is marked. */
@@ -271,5 +272,5 @@ export function fullStep(d: DetailInput, message: string | undefined): string[] 
 
 /** One timeline line for an event: time, seq, who, what. */
 export function timelineLine(e: StoredEvent): string {
-  return `${e.ts.slice(11, 19)} #${e.seq} ${e.actor.kind === 'human' ? e.actor.name : `${e.actor.kind}:${e.actor.name}`}: ${describeEvent(e)}`;
+  return `${e.ts.slice(11, 19)} #${refOf(e)} ${e.actor.kind === 'human' ? e.actor.name : `${e.actor.kind}:${e.actor.name}`}: ${describeEvent(e)}`;
 }

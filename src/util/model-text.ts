@@ -68,10 +68,12 @@ export interface HypothesisGroup<H> {
   /** How many times it was proposed, across requests. */
   count: number;
   seqs: number[];
+  /** Every time it was proposed, in order. */
+  members: H[];
 }
 
 /** Hypotheses proposed again and again (the same title) are shown once, with a count. Keeps first-seen order. */
-export function groupHypotheses<H extends { seq: number; title: string }>(list: readonly H[]): HypothesisGroup<H>[] {
+export function groupHypotheses<H extends { seq: number; replica?: string; title: string }>(list: readonly H[]): HypothesisGroup<H>[] {
   const by = new Map<string, HypothesisGroup<H>>();
   for (const h of list) {
     const key = hypothesisKey(h.title);
@@ -80,7 +82,8 @@ export function groupHypotheses<H extends { seq: number; title: string }>(list: 
       g.latest = h;
       g.count++;
       g.seqs.push(h.seq);
-    } else by.set(key, { latest: h, count: 1, seqs: [h.seq] });
+      g.members.push(h);
+    } else by.set(key, { latest: h, count: 1, seqs: [h.seq], members: [h] });
   }
   return [...by.values()];
 }

@@ -129,11 +129,11 @@ describe('properties', () => {
   it('checkCites: never throws; a cite is verified only when its quote is in an evidence segment of the entry it names', () => {
     const segment = fc.record({ text: fc.string({ maxLength: 60 }), evidence: fc.boolean(), what: fc.constant('x') });
     fc.assert(fc.property(fc.array(fc.record({ seq: fc.integer({ min: -2, max: 25 }), quote: fc.string({ maxLength: 50 }) }), { maxLength: 5 }), fc.dictionary(fc.integer({ min: 1, max: 20 }).map(String), fc.array(segment, { maxLength: 4 })), (cites, logObj) => {
-      const log = new Map(Object.entries(logObj).map(([k, v]) => [Number(k), v]));
-      const r = checkCites({ cites }, { shown: new Map(), stored: (seq) => log.get(seq), lastSeq: 20 });
+      const log = new Map(Object.entries(logObj).map(([k, v]) => [k, v]));
+      const r = checkCites({ cites }, { shown: new Map(), stored: (ref) => log.get(ref), lastSeq: () => 20 });
       for (const c of r.cites) {
-        if (!log.has(c.seq)) expect(c.verified).toBe(false);
-        if (c.verified) expect(log.get(c.seq)!.filter((sg) => sg.evidence).length).toBeGreaterThan(0);
+        if (!log.has(String(c.seq))) expect(c.verified).toBe(false);
+        if (c.verified) expect(log.get(String(c.seq))!.filter((sg) => sg.evidence).length).toBeGreaterThan(0);
       }
       expect(r.grounding === 'grounded').toBe(r.cites.length > 0 && r.cites.every((c) => c.verified));
     }), { numRuns: RUNS, ...timeLimit });

@@ -73,7 +73,7 @@ describe('process groups', () => {
       expect(isGroupPid(pid)).toBe(false);
       expect(groupState({ pid, host: hostname() })).toBe('ended');
       const s = replay('x', [ev(1, 'incident.opened', { title: 't', severity: 'info', via: 'test' }), ev(2, 'command.started', { step: 'wait', pid, host: hostname(), writer_pid: 9 })]);
-      expect(s.malformed).toEqual([2]);
+      expect(s.malformed).toEqual(['2']);
     }
   });
 
@@ -86,7 +86,7 @@ describe('process groups', () => {
     expect(replay('x', [opened, started, ran]).steps.wait!.process).toBeUndefined();
     const bad = ev(2, 'command.started', { step: 'wait', pid: '4242', host: 'h', writer_pid: 99 });
     const s = replay('x', [opened, bad]);
-    expect(s.malformed).toEqual([2]);
+    expect(s.malformed).toEqual(['2']);
     expect(s.steps.wait).toBeUndefined();
   });
 });

@@ -83,7 +83,7 @@ describe('context', () => {
   it('keeps within the budget, keeps the incident and failures first, and says per kind what it left out', () => {
     const c = ctx(1500);
     expect(c.estimatedTokens).toBeLessThanOrEqual(1500);
-    expect([...c.sent.keys()]).toContain(1);
+    expect([...c.sent.keys()]).toContain('1');
     expect(Object.values(c.omitted).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(c.user).toMatch(/Left out to fit: \d+ /);
   });

@@ -94,7 +94,7 @@ describe('review fixes', () => {
       const { events } = readLogFile(path);
       expect(verifyEvents(events).ok).toBe(true);
       const s = replay('x', events);
-      expect(s.malformed).toEqual([1]);
+      expect(s.malformed).toEqual(['1']);
       expect(s.runbook).toBeUndefined();
       expect(s.notes.map((n) => n.text)).toEqual(['after']);
     } finally {

@@ -223,7 +223,7 @@ describe('replay', () => {
     s.append({ type: 'command.ran', actor: alice, data: { argv: [['a b']] as unknown as string[], shell: false, cwd: '/', exit_code: 0, signal: null, duration_ms: 1, timed_out: false, cancelled: false, stdout: out, stderr: out } });
     const events = readLogFile(path).events;
     const st = replay('20261126-0300-abcd', events);
-    expect(st.malformed).toEqual([2]);
+    expect(st.malformed).toEqual(['2']);
     expect(st.commands).toEqual([]);
     const v = verifyEvents(events);
     const doc = renderMarkdown(buildPostmortem(st, events, { verified: v.ok, events: v.count, head: v.head, log_sha256: 'x', torn_lines: [] }, 'draft'));

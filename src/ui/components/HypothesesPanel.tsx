@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { cleanModelText, groupHypotheses } from '../../util/model-text.js';
-import { latestVerdict, type IncidentState } from '../../incident/replay.js';
+import { latestVerdict, latestVerdictOn, type IncidentState } from '../../incident/replay.js';
+import { refOf } from '../../incident/replicas.js';
 import { describeEvidence, type CauseMatch } from '../../runbook/known-causes.js';
 import type { HypoView } from '../state.js';
 import { truncate, type Line } from '../view.js';
@@ -24,16 +25,17 @@ interface Shown {
 /** The tool's column for a hypothesis: seq, label, how often it was proposed, the verdict. Fixed width, so model text never sits where the tool's words go. */
 function toolColumn(x: Shown): string {
   const label = x.h.grounding === 'ungrounded' ? 'UNGROUNDED' : x.h.grounding === 'partial' ? 'PARTIAL' : x.h.grounding ?? 'unchecked';
-  return `#${x.h.seq} ${label}${x.count > 1 ? ` ×${x.count}` : ''}${x.verdict ? ` ${x.verdict.verdict.toUpperCase()}` : ''}`.padEnd(28);
+  return `#${refOf(x.h)} ${label}${x.count > 1 ? ` ×${x.count}` : ''}${x.verdict ? ` ${x.verdict.verdict.toUpperCase()}` : ''}`.padEnd(28);
 }
 
 /** Model hypotheses of the latest request, each proposed-again one shown once with a count and its latest verdict. */
 export function latestHypotheses(state: IncidentState): Shown[] {
-  const lastReq = state.hypotheses.length ? Math.max(...state.hypotheses.map((h) => h.request_seq ?? 0)) : undefined;
-  const latest = new Set(state.hypotheses.filter((h) => (h.request_seq ?? 0) === lastReq).map((h) => h.seq));
-  return groupHypotheses(state.hypotheses).filter((g) => latest.has(g.latest.seq)).map((g) => {
-    const js = g.seqs.map((seq) => latestVerdict(state, { seq })).filter((j) => j !== undefined).sort((a, b) => b.seq - a.seq);
-    return { h: g.latest, count: g.count, ...(js[0] ? { verdict: { verdict: js[0].verdict, by: js[0].actor.name } } : {}) };
+  // The latest request is the one of the last hypothesis in the merged order (a request and its hypotheses share a replica).
+  const last = state.hypotheses.at(-1);
+  const latest = new Set(state.hypotheses.filter((h) => last && (h.request_seq ?? 0) === (last.request_seq ?? 0) && h.replica === last.replica).map((h) => refOf(h)));
+  return groupHypotheses(state.hypotheses).filter((g) => latest.has(refOf(g.latest))).map((g) => {
+    const j = latestVerdictOn(state, g.members);
+    return { h: g.latest, count: g.count, ...(j ? { verdict: { verdict: j.verdict, by: j.actor.name } } : {}) };
   });
 }
 
@@ -41,7 +43,7 @@ export function latestHypotheses(state: IncidentState): Shown[] {
 export function hypothesisLines(state: IncidentState, matches: CauseMatch[], hypo: HypoView | undefined, now: number, hidden = false): Line[] {
   const lines: Line[] = [];
   const hasCauses = (state.runbook?.runbook.known_causes?.length ?? 0) > 0;
-  const verdict = (m: { seq?: number; cause?: string }) => {
+  const verdict = (m: { seq?: number; replica?: string; cause?: string }) => {
     const j = latestVerdict(state, m);
     return j ? ` — ${j.verdict} by ${j.actor.name}` : '';
   };
@@ -61,7 +63,7 @@ export function hypothesisLines(state: IncidentState, matches: CauseMatch[], hyp
       const { h } = x;
       const col = toolColumn(x);
       lines.push({ text: `${col}│ ${cleanModelText(h.title)}`, ...(h.grounding === 'ungrounded' ? { dim: true } : {}) });
-      const cites = (h.cites ?? []).map((c) => `#${c.seq} ${citeMark(c)}`).join(', ') || 'none';
+      const cites = (h.cites ?? []).map((c) => `#${refOf(c)} ${citeMark(c)}`).join(', ') || 'none';
       const check = h.check ? (h.check_warning ? ` · ⚠ its check is not known to be read-only` : ' · check: read-only') : '';
       lines.push({ text: `${' '.repeat(col.length)}│ cites ${cites}${check}${x.verdict ? ` · ${x.verdict.verdict} by ${x.verdict.by}` : ''}`, dim: true, detail: true });
     }
@@ -96,7 +98,7 @@ export function panelText(state: IncidentState, matches: CauseMatch[], hypo: Hyp
     out.push('', `${toolColumn(x).trim()}${x.count > 1 ? ` (proposed ${x.count} times)` : ''}${x.verdict ? ` (${x.verdict.verdict} by ${x.verdict.by})` : ''}`);
     out.push(`  model's title: ${cleanModelText(h.title)}`);
     if (h.explanation) out.push(`  model's explanation: ${cleanModelText(h.explanation)}`);
-    for (const c of h.cites ?? []) out.push(`  cite #${c.seq} [${citeMark(c)}]${c.reason ? ` ${c.reason}` : ''}: model's quote "${cleanModelText(c.quote)}"`);
+    for (const c of h.cites ?? []) out.push(`  cite #${refOf(c)} [${citeMark(c)}]${c.reason ? ` ${c.reason}` : ''}: model's quote "${cleanModelText(c.quote)}"`);
     if (h.dropped_cites) out.push(`  (${h.dropped_cites} malformed cite${h.dropped_cites === 1 ? '' : 's'} dropped)`);
     if (h.refute_by) out.push(`  model, refuted if: ${cleanModelText(h.refute_by)}`);
     if (h.check) out.push(h.check_warning ? `  WARNING: the model's check is not known to be read-only (${h.check_warning}); do not paste it as it is. It reads: ${cleanModelText(h.check)}` : `  model, a read-only check to do by hand: ${cleanModelText(h.check)}`);

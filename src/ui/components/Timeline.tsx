@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { refOf } from '../../incident/replicas.js';
 import type { StoredEvent } from '../../incident/events.js';
 import { foldedLines } from '../../incident/format.js';
 import { timelineLine, truncate } from '../view.js';
@@ -47,9 +48,9 @@ export function Timeline({ events, selected, focused, width, height, color, hide
         const mark = more > 0 ? ` [+${more} line${more === 1 ? '' : 's'}]` : '';
         // The selection is a mark as well as inverse video, so it shows without colour too.
         const selected = focused && first + i === sel;
-        const line = `${selected ? '›' : ' '}${hide ? `${e.ts.slice(11, 19)} #${e.seq} model: a hypothesis, hidden until you record your own (H)` : timelineLine(e)}`;
+        const line = `${selected ? '›' : ' '}${hide ? `${e.ts.slice(11, 19)} #${refOf(e)} model: a hypothesis, hidden until you record your own (H)` : timelineLine(e)}`;
         const text = [...line].length + mark.length > width ? `${truncate(line, Math.max(4, width - mark.length))}${mark}` : `${line}${mark}`;
-        return <Text key={e.seq} inverse={selected} color={color ? tone(e) : undefined} wrap="truncate">{text}</Text>;
+        return <Text key={refOf(e)} inverse={selected} color={color ? tone(e) : undefined} wrap="truncate">{text}</Text>;
       })}
     </Box>
   );
