@@ -42,7 +42,7 @@ Examples:
 Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 not found, 5 log verification failed,
 6 log write failed, 7 needs a terminal, 8 conflict, 9 step failed, 10-15 hypotheses (unavailable,
 model missing, timeout, malformed, error, none), 16 Alertmanager error, 17 unsafe data home or file,
-130 interrupted. With --json, errors are one JSON object on stderr (docs/JSON.md). Docs: README.md.`);
+18 sync failed, 130 interrupted. With --json, errors are one JSON object on stderr (docs/JSON.md). Docs: README.md.`);
 
   // The config is read before any command runs, so a bad one is reported the same way by all of them.
   const ctx = async () => {
@@ -76,6 +76,41 @@ model missing, timeout, malformed, error, none), 16 Alertmanager error, 17 unsaf
     .option('--operator <name>', 'your name in the log')
     .option('--json', 'print {"id": ...}')
     .action(async (opts) => (await import('./commands/open.js')).open(await ctx(), opts));
+
+  examples(program.command('role')
+    .description('record that you (or --operator NAME) hold an incident role from now on; the screen\'s header shows the commander')
+    .addArgument(new Argument('<role>', 'the role').choices(['commander', 'scribe', 'ops', 'comms']))
+    .option('--incident <id>', 'incident id (default: the most recent open one)')
+    .option('--operator <name>', 'who takes the role (default: you)')
+    .option('--json', 'machine-readable output')
+    .action(async (which: string, opts) => (await import('./commands/role.js')).role(await ctx(), which, opts)), ['oncall role commander', 'oncall role comms --operator carol']);
+
+  examples(program.command('handoff')
+    .description('record a hand-off: what the next person needs to know')
+    .argument('<text...>', 'what is done, what is running, what to watch')
+    .requiredOption('--to <name>', 'who takes over')
+    .option('--incident <id>', 'incident id (default: the most recent open one)')
+    .option('--operator <name>', 'your name in the log')
+    .option('--json', 'machine-readable output')
+    .action(async (text: string[], opts) => (await import('./commands/handoff.js')).handoff(await ctx(), text, opts)), ['oncall handoff --to bob "disk cleaned on db-1; replication still 40 s behind, watch pg_wal"']);
+
+  const share = program.command('share').description('share this home\'s incidents with the team through a git remote (docs/SHARING.md)');
+  examples(share.command('init')
+    .description('set up sharing through REMOTE-URL (an empty repository, or the one the team shares through) and sync once')
+    .argument('<remote-url>', 'any URL git can push to: git@host:team/incidents.git, https://..., a bare repository on disk')
+    .option('--operator <name>', 'your name, shown with this home\'s replica id')
+    .option('--json', 'machine-readable output')
+    .action(async (url: string, opts) => (await import('./commands/share.js')).shareInit(await ctx(), url, opts)), ['oncall share init git@git.example.com:sre/incidents.git', 'oncall share init /srv/git/incidents.git']);
+  share.command('status')
+    .description('what is not on the remote yet, when the last sync succeeded, the last error')
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => (await import('./commands/share.js')).shareStatus(await ctx(), opts));
+
+  program.command('sync')
+    .description('one round with the remote: push this home\'s new records, receive the others\'; exit 18 when it cannot')
+    .option('--incident <id>', 'push only this incident\'s records (all incidents are still received)')
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => (await import('./commands/sync.js')).sync(await ctx(), opts));
 
   program.command('incidents')
     .description('list incidents, newest first')

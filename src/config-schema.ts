@@ -17,4 +17,8 @@ export const configSchema = z.strictObject({
     num_ctx: z.number().int().min(1024).max(1_048_576).optional().describe('context window to ask for (default 8192, capped by the model)'),
     allow_remote: z.boolean().optional().describe('send incident data to an OLLAMA_HOST that is not on this machine (default false; --allow-remote for one run)'),
   }).optional(),
+  share: z.strictObject({
+    interval: z.union([z.number().int().positive(), z.string().regex(new RegExp(DURATION_PATTERN))]).optional().describe('how often the screen syncs a shared home with its remote when nothing was recorded (default 1s); a recorded event syncs at once'),
+    background: z.boolean().optional().describe('whether the screen syncs in the background at all (default true)'),
+  }).optional(),
 });

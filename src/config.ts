@@ -10,6 +10,7 @@ export interface Config {
   default_timeout?: number | string;
   hypotheses?: { model?: string; you_first?: boolean; timeout?: number | string; first_token_timeout?: number | string; num_ctx?: number; allow_remote?: boolean };
   alertmanager?: { url: string };
+  share?: { interval?: number | string; background?: boolean };
   file?: string;
 }
 

@@ -35,6 +35,8 @@ export const ExitCode = {
   alertmanagerError: 16,
   /** The data home, a log or the runbook cache is unsafe to use: a symlink, not a regular file, writable by others, or on a pseudo file system. */
   unsafe: 17,
+  /** Sharing: the remote could not be reached, refused the push, or git failed. */
+  syncFailed: 18,
   /** Interrupted by Ctrl-C. */
   interrupted: 130,
 } as const;

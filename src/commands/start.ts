@@ -1,4 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import type { Config } from '../config.js';
+import { homeReplica } from '../incident/replicas.js';
+import type { BackgroundSync } from '../share/background.js';
 import { loadIncident, listIncidentIds, resolveIncidentId } from '../incident/incidents.js';
 import { openIncident } from '../incident/open.js';
 import { IncidentStore, logPath } from '../incident/store.js';
@@ -66,17 +71,28 @@ export async function start(ctx: Context, opts: StartOptions): Promise<void> {
   }
 
   const store = new IncidentStore(logPath(ctx.home, id), ctx.clock);
+  // A shared home syncs in the background while the screen is up (share/background.ts).
+  const shared = await sharing(ctx, id, config);
   let state;
   try {
     const { hypothesisSettings } = await settingsLoading;
     const h = hypothesisSettings(ctx.env, config, { allowRemote: !!opts.allowRemote });
     if (!h.host.loopback) ctx.stderr.write(h.allowRemote ? `warning: OLLAMA_HOST ${h.host.url} is not on this machine: h will send incident data to it\n` : `warning: OLLAMA_HOST ${h.host.url} is not on this machine: h will send nothing there without --allow-remote\n`);
     const alertmanagerUrls = [ctx.env.ALERTMANAGER_URL, config.alertmanager?.url].filter((u): u is string => !!u);
-    state = await screens.runIncidentScreen({ ...tty, store, path: logPath(ctx.home, id), id, actor, cwd: ctx.cwd, defaultTimeoutMs, color: !ctx.env.NO_COLOR, secrets, alertmanagerUrls, hypotheses: { host: h.host, model: h.model, deadlines: h.deadlines, youFirst: h.youFirst, allowRemote: h.allowRemote, ...(h.numCtx ? { numCtx: h.numCtx } : {}) } });
+    state = await screens.runIncidentScreen({ ...tty, store, path: logPath(ctx.home, id), id, actor, cwd: ctx.cwd, defaultTimeoutMs, color: !ctx.env.NO_COLOR, secrets, alertmanagerUrls, hypotheses: { host: h.host, model: h.model, deadlines: h.deadlines, youFirst: h.youFirst, allowRemote: h.allowRemote, ...(h.numCtx ? { numCtx: h.numCtx } : {}) }, ...shared });
   } finally {
     store.close();
   }
   ctx.stdout.write(`Incident ${id} (${state.status}); ${state.eventCount} events recorded. Resume with: oncall start --incident ${id.slice(-4)}\n`);
+}
+
+/** This home's replica and, when it shares and the config allows, a background sync for the screen. */
+async function sharing(ctx: Context, id: string, config: Config): Promise<{ replica?: string; sync?: BackgroundSync }> {
+  const replica = homeReplica(ctx.home)?.id;
+  if (!replica || !existsSync(join(ctx.home, 'share', 'share.json')) || config.share?.background === false) return replica ? { replica } : {};
+  const { BackgroundSync } = await import('../share/background.js');
+  const every = config.share?.interval !== undefined ? durationMs(config.share.interval) : 1000;
+  return { replica, sync: new BackgroundSync(ctx.home, id, ctx.env, every) };
 }
 
 /** What the picker offers: open incidents to resume, runbooks to start from, or no runbook. */

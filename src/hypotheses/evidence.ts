@@ -99,6 +99,8 @@ function rawSegments(e: StoredEvent, judgedTitle?: (ref: string) => string | und
     }
     case 'hypothesis.proposed': return [tool('model hypothesis: '), tool(String(d.title), 'a hypothesis'), tool(' '), tool(String(d.explanation ?? ''), 'a hypothesis')];
     case 'hypothesis.requested': return [tool(JSON.stringify(d), 'a request to the model')];
+    case 'handoff.recorded': return [tool(`hand-off by ${e.actor.name} to ${String(d.to)}: `), ev(String(d.text), 'a hand-off note')];
+    case 'role.assigned': return [tool(`${String(d.name)} holds the role ${String(d.role)}`, 'bookkeeping')];
     default: return [tool(JSON.stringify(d), 'bookkeeping')];
   }
 }

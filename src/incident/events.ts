@@ -14,6 +14,9 @@ export type NoteKind = (typeof NOTE_KINDS)[number];
 /** The plain note you-first mode writes when the operator has no hypothesis of their own. */
 export const NO_HYPOTHESIS_NOTE = 'no hypothesis of my own before asking the model';
 
+export const ROLES = ['commander', 'scribe', 'ops', 'comms'] as const;
+export type Role = (typeof ROLES)[number];
+
 export const STATUSES = ['investigating', 'mitigated', 'resolved'] as const;
 export type Status = (typeof STATUSES)[number];
 
@@ -111,6 +114,10 @@ export interface EventDataMap {
   /** A silence created in Alertmanager for this incident's alert (its comment names the incident). */
   'silence.created': { silence_id: string; url: string; matchers: { name: string; value: string; isRegex: boolean; isEqual: boolean }[]; starts_at: string; ends_at: string; comment: string };
   'silence.expired': { silence_id: string; url: string };
+  /** Who holds an incident role from now on (the one before them no longer does). */
+  'role.assigned': { role: Role; name: string };
+  /** A hand-off: the writer passes their work to `to`, with what they need to know. */
+  'handoff.recorded': { to: string; text: string };
   'postmortem.exported': { format: 'md' | 'json'; head: string; log_sha256: string; document_sha256: string; events: number; out?: string };
 }
 export type EventType = keyof EventDataMap;

@@ -65,6 +65,8 @@ export function describeEvent(e: StoredEvent): string {
     case 'hypothesis.judged': return `judged ${typeof d.seq === 'number' ? `#${refOf({ seq: d.seq, ...(typeof d.replica === 'string' ? { replica: d.replica } : {}) })}` : `cause ${String(d.cause)}`} ${String(d.verdict)}: ${one(String(d.reason))}`;
     case 'silence.created': { const x = d as EventDataMap['silence.created']; return `silence ${x.silence_id} created in Alertmanager until ${x.ends_at.slice(0, 16).replace('T', ' ')} UTC for ${x.matchers.map((m) => `${m.name}${m.isEqual ? '' : '!'}${m.isRegex ? '=~' : '='}${JSON.stringify(m.value)}`).join(', ')}`; }
     case 'silence.expired': return `silence ${String(d.silence_id)} expired`;
+    case 'role.assigned': return `${one(String(d.name), 64)} is ${String(d.role) === 'ops' ? 'on ops' : `the ${String(d.role)}`}`;
+    case 'handoff.recorded': return `hand-off to ${one(String(d.to), 64)}: ${one(String(d.text))}`;
     case 'postmortem.exported': return `postmortem exported (${String(d.format)}), log head ${String(d.head).slice(0, 12)}…`;
     default: return `${e.type} (an event type this version does not know): ${one(JSON.stringify(d), 140)}`;
   }

@@ -4,7 +4,7 @@
  */
 import type { Alert } from '../alerts/types.js';
 import { parseRef, refOf, sameRef } from './replicas.js';
-import { isGroupPid, type Actor, type EventDataMap, type NoteKind, type Status, type StoredEvent } from './events.js';
+import { ROLES, isGroupPid, type Actor, type EventDataMap, type NoteKind, type Role, type Status, type StoredEvent } from './events.js';
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'partial';
 
@@ -92,10 +92,13 @@ export interface IncidentState {
   malformed: string[];
   /** Silences created for this incident; `expired` once oncall expired them. */
   silences: { id: string; url: string; endsAt: string; seq: number; replica?: string; expired?: string }[];
+  /** Who holds each role now (the latest role.assigned in the merged order). */
+  roles: Partial<Record<Role, { name: string } & Entry>>;
+  handoffs: (EventDataMap['handoff.recorded'] & Entry)[];
 }
 
 export function emptyState(id: string): IncidentState {
-  return { id, title: '', severity: 'warning', status: 'investigating', params: {}, steps: {}, commands: [], notes: [], actions: [], statusChanges: [], hypotheses: [], judgments: [], operators: [], lastSeq: 0, eventCount: 0, unknownTypes: [], malformed: [], silences: [] };
+  return { id, title: '', severity: 'warning', status: 'investigating', params: {}, steps: {}, commands: [], notes: [], actions: [], statusChanges: [], hypotheses: [], judgments: [], operators: [], lastSeq: 0, eventCount: 0, unknownTypes: [], malformed: [], silences: [], roles: {}, handoffs: [] };
 }
 
 export function replay(id: string, events: readonly StoredEvent[]): IncidentState {
@@ -112,7 +115,7 @@ export function applyEvents(state: IncidentState, events: readonly StoredEvent[]
     steps: Object.fromEntries(Object.entries(state.steps).map(([k, v]) => [k, { ...v, ...(v.fanout ? { fanout: { ...v.fanout, targets: [...v.fanout.targets], results: { ...v.fanout.results } } } : {}) }])),
     commands: [...state.commands], notes: [...state.notes], actions: [...state.actions], statusChanges: [...state.statusChanges],
     hypotheses: [...state.hypotheses], judgments: [...state.judgments],
-    operators: [...state.operators], unknownTypes: [...state.unknownTypes], malformed: [...state.malformed], silences: state.silences.map((x) => ({ ...x })),
+    operators: [...state.operators], unknownTypes: [...state.unknownTypes], malformed: [...state.malformed], silences: state.silences.map((x) => ({ ...x })), roles: { ...state.roles }, handoffs: [...state.handoffs],
   };
   for (const e of events) apply(s, e);
   return s;
@@ -166,6 +169,8 @@ export function wellFormed(e: StoredEvent): boolean {
     case 'hypothesis.judged': return isStr(d.verdict) && isStr(d.reason) && isOptNum(d.seq) && isOptStr(d.cause);
     case 'silence.created': return isStr(d.silence_id) && isStr(d.url) && isStr(d.ends_at) && isStr(d.starts_at) && isStr(d.comment) && Array.isArray(d.matchers) && d.matchers.every((m) => isObj(m) && isStr(m.name) && isStr(m.value));
     case 'silence.expired': return isStr(d.silence_id) && isStr(d.url);
+    case 'role.assigned': return (ROLES as readonly unknown[]).includes(d.role) && isStr(d.name) && d.name.trim() !== '';
+    case 'handoff.recorded': return isStr(d.to) && isStr(d.text);
     case 'fanout.planned': return isStr(d.step) && Array.isArray(d.targets) && d.targets.every(isStr) && Array.isArray(d.refused) && d.refused.every((r) => isObj(r) && isStr(r.target) && isStr(r.reason)) && isStr(d.selection) && isStr(d.source) && typeof d.parallel === 'number';
     case 'target.finished': return isStr(d.step) && isStr(d.target) && ['ok', 'failed', 'drifted'].includes(d.status as string) && isOptStr(d.reason);
     case 'step.partial': return isStr(d.step) && isStr(d.reason) && ['failed', 'drifted', 'not_run', 'refused'].every((k) => Array.isArray(d[k]) && (d[k] as unknown[]).every(isStr));
@@ -312,6 +317,14 @@ function apply(s: IncidentState, e: StoredEvent): void {
       for (const x of s.silences) if (x.id === d.silence_id && x.expired === undefined) x.expired = refOf(e);
       break;
     }
+    case 'role.assigned': {
+      const d = e.data as EventDataMap['role.assigned'];
+      s.roles[d.role] = { name: d.name, ...at };
+      break;
+    }
+    case 'handoff.recorded':
+      s.handoffs.push({ ...(e.data as EventDataMap['handoff.recorded']), ...at });
+      break;
     case 'incident.closed':
     case 'hypothesis.requested':
     case 'postmortem.exported':

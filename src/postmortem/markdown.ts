@@ -148,8 +148,8 @@ export function* renderMarkdownParts(pm: Postmortem): Generator<string> {
   L.push('', '## Responders', '');
   if (pm.responders.length === 0) L.push('From the log: no person acted in this incident.');
   else {
-    L.push('_From the log: everyone who acted, what the log shows them doing, and when they were first and last seen (UTC)._', '', '| Responder | Did | First | Last | Events |', '| --- | --- | --- | --- | --- |');
-    for (const r of pm.responders) L.push(`| ${cell(r.name)} | ${r.did.join(', ') || '—'} | ${hhmmss(r.first.ts)} (#${refOf(r.first)}) | ${hhmmss(r.last.ts)} (#${refOf(r.last)}) | ${r.events} |`);
+    L.push('_From the log: everyone who acted, what the log shows them doing, and when they were first and last seen (UTC)._', '', '| Responder | Role | Did | First | Last | Events |', '| --- | --- | --- | --- | --- | --- |');
+    for (const r of pm.responders) L.push(`| ${cell(r.name)} | ${r.roles.length ? cell(r.roles.join(', ')) : '—'} | ${r.did.join(', ') || '—'} | ${hhmmss(r.first.ts)} (#${refOf(r.first)}) | ${hhmmss(r.last.ts)} (#${refOf(r.last)}) | ${r.events} |`);
   }
 
   L.push('', '## Messaging', '');

@@ -38,6 +38,8 @@ export interface Responder {
   name: string;
   /** What the log shows them doing: ran commands, changed status, wrote notes, sent updates, judged hypotheses, silenced alerts. */
   did: string[];
+  /** Incident roles the log says they held (`oncall role`), in the order they took them. */
+  roles: string[];
   events: number;
   first: { seq: number; replica?: string; ts: string };
   last: { seq: number; replica?: string; ts: string };
@@ -203,6 +205,7 @@ const DID: [string, (e: StoredEvent) => boolean][] = [
   ['asked the model', (e) => e.type === 'hypothesis.requested'],
   ['silenced alerts', (e) => e.type === 'silence.created' || e.type === 'silence.expired'],
   ['opened the incident', (e) => e.type === 'incident.opened'],
+  ['handed off', (e) => e.type === 'handoff.recorded'],
 ];
 
 /** Every human who appears in the log, in order of first appearance, with what they did. */
@@ -211,10 +214,14 @@ export function responders(events: readonly StoredEvent[]): Responder[] {
   for (const e of events) {
     if (e.actor.kind !== 'human') continue;
     let r = by.get(e.actor.name);
-    if (!r) by.set(e.actor.name, (r = { name: e.actor.name, did: [], events: 0, first: { seq: e.seq, ...rep(e), ts: e.ts }, last: { seq: e.seq, ...rep(e), ts: e.ts }, kinds: new Set() }));
+    if (!r) by.set(e.actor.name, (r = { name: e.actor.name, did: [], roles: [], events: 0, first: { seq: e.seq, ...rep(e), ts: e.ts }, last: { seq: e.seq, ...rep(e), ts: e.ts }, kinds: new Set() }));
     r.events++;
     r.last = { seq: e.seq, ...rep(e), ts: e.ts };
     for (const [label, test] of DID) if (wellFormed(e) && test(e)) r.kinds.add(label);
+    if (e.type === 'role.assigned' && wellFormed(e)) {
+      const role = (e.data as { role: string }).role;
+      if (!r.roles.includes(role)) r.roles.push(role);
+    }
   }
   return [...by.values()].map(({ kinds, ...r }) => ({ ...r, did: DID.map(([l]) => l).filter((l) => kinds.has(l)) }));
 }
@@ -225,7 +232,7 @@ function seconds(from: string | null, to: string | null): number | null {
 }
 
 // Model hypotheses are not timeline lines: the request is, as one line pointing to the Hypotheses table.
-const SIGNIFICANT = new Set(['incident.opened', 'alert.attached', 'runbook.selected', 'step.completed', 'step.failed', 'step.skipped', 'step.partial', 'command.ran', 'note.added', 'action.recorded', 'status.changed', 'severity.changed', 'parameter.set', 'hypothesis.requested', 'hypothesis.judged', 'silence.created', 'silence.expired', 'postmortem.exported', 'incident.closed']);
+const SIGNIFICANT = new Set(['incident.opened', 'alert.attached', 'runbook.selected', 'step.completed', 'step.failed', 'step.skipped', 'step.partial', 'command.ran', 'note.added', 'action.recorded', 'status.changed', 'severity.changed', 'parameter.set', 'hypothesis.requested', 'hypothesis.judged', 'silence.created', 'silence.expired', 'postmortem.exported', 'incident.closed', 'role.assigned', 'handoff.recorded']);
 
 /** A request for hypotheses in the timeline: how many, from which model; never the model's words. */
 function requestLine(e: StoredEvent): string {

@@ -24,7 +24,8 @@ import type { HypothesizeInput } from '../hypotheses/run.js';
 import { Confirm } from './components/Confirm.js';
 import { Footer } from './components/Footer.js';
 import { FullText, fullRoom } from './components/FullText.js';
-import { Header } from './components/Header.js';
+import { Header, ShareLine } from './components/Header.js';
+import type { BackgroundSync, SyncStatus } from '../share/background.js';
 import { PromptLine } from './components/PromptLine.js';
 import { StepDetail, detailRows } from './components/StepDetail.js';
 import { StepList } from './components/StepList.js';
@@ -49,6 +50,8 @@ export interface AppProps {
   /** Where S creates silences (ALERTMANAGER_URL or the config); else the Alertmanager the alert came from. */
   /** ALERTMANAGER_URL and the config's alertmanager.url: where silences go when the alert has no origin, and credentials for it when it has. */
   alertmanagerUrls?: string[];
+  /** A shared home's background sync: its state is shown under the header. */
+  sync?: { replica: string; runner: BackgroundSync };
   onExit?: () => void;
 }
 
@@ -75,7 +78,9 @@ function shownValue(param: { name: string; secret?: boolean }, value: string): s
   return JSON.stringify(v.length > 60 ? `${v.slice(0, 59)}…` : v);
 }
 
-export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, pollMs = 250, secrets: givenSecrets, hypotheses: hypoSettings, alertmanagerUrls, onExit }: AppProps) {
+export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, pollMs = 250, secrets: givenSecrets, hypotheses: hypoSettings, alertmanagerUrls, sync, onExit }: AppProps) {
+  const [syncStatus, setSyncStatus] = useState<SyncStatus | undefined>(sync?.runner.status);
+  useEffect(() => sync?.runner.subscribe(setSyncStatus), [sync]);
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [incident, setIncident] = useState(follower.state);
@@ -194,7 +199,8 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
   const msgLines = ui.message ? wrap(ui.message.text, cols, 2) : [' '];
   const msgCut = !!ui.message && wrap(ui.message.text, cols).length > 2;
   const bottomH = ui.mode.kind === 'prompt' ? 2 : 0;
-  const bodyH = Math.max(4, rows - 1 - 1 - causesH - bottomH - msgLines.length - 1);
+  const headerH = sync ? 2 : 1;
+  const bodyH = Math.max(4, rows - 1 - headerH - causesH - bottomH - msgLines.length - 1);
   const overlayH = bodyH + causesH;
   const selectedStep = incident.runbook?.runbook.steps[ui.selected];
   const showTimeline = wide || ui.timelineOpen;
@@ -493,6 +499,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
   return (
     <Box flexDirection="column" width={cols} height={rows - 1}>
       <Header state={incident} now={now} width={cols} color={color} />
+      {sync && syncStatus ? <ShareLine status={syncStatus} replica={sync.replica} now={now} width={cols} color={color} /> : null}
       {ui.mode.kind === 'full' ? <FullText title={ui.mode.title} lines={ui.mode.lines} top={ui.mode.top} width={cols} height={overlayH} />
         : ui.mode.kind === 'confirm' ? <Box height={overlayH}><Confirm confirm={ui.mode.confirm} width={cols} height={overlayH} color={color} /></Box>
         : (

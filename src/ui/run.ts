@@ -4,6 +4,7 @@ import { createElement } from 'react';
 import type { Actor } from '../incident/events.js';
 import { preloadExec } from '../exec/run.js';
 import { LogFollower } from '../incident/follow.js';
+import type { BackgroundSync } from '../share/background.js';
 import type { IncidentState } from '../incident/replay.js';
 import type { IncidentStore } from '../incident/store.js';
 import { App, type AppProps } from './App.js';
@@ -37,6 +38,8 @@ export interface ScreenOptions extends Tty {
   alertmanagerUrls?: string[];
   /** This home's replica id, when it shares (its own records' references in a shared incident). */
   replica?: string;
+  /** A shared home's background sync (started here, stopped when the screen ends). */
+  sync?: BackgroundSync;
 }
 
 /** Runs the incident screen until the operator quits; returns the final state. */
@@ -46,11 +49,13 @@ export async function runIncidentScreen(o: ScreenOptions): Promise<IncidentState
   // paste on, so pasted text is told apart from keys typed fast.
   o.stdout.write('\u001b[?1049h\u001b[H\u001b[?2004h');
   try {
-    const app = render(createElement(App, { store: o.store, follower, actor: o.actor, cwd: o.cwd, defaultTimeoutMs: o.defaultTimeoutMs, color: o.color, ...(o.secrets ? { secrets: o.secrets } : {}), ...(o.hypotheses ? { hypotheses: o.hypotheses } : {}), ...(o.alertmanagerUrls ? { alertmanagerUrls: o.alertmanagerUrls } : {}) }), { exitOnCtrlC: false, stdout: o.stdout, stdin: o.stdin, patchConsole: false });
+    const app = render(createElement(App, { store: o.store, follower, actor: o.actor, cwd: o.cwd, defaultTimeoutMs: o.defaultTimeoutMs, color: o.color, ...(o.secrets ? { secrets: o.secrets } : {}), ...(o.hypotheses ? { hypotheses: o.hypotheses } : {}), ...(o.alertmanagerUrls ? { alertmanagerUrls: o.alertmanagerUrls } : {}), ...(o.sync && o.replica ? { sync: { replica: o.replica, runner: o.sync } } : {}) }), { exitOnCtrlC: false, stdout: o.stdout, stdin: o.stdin, patchConsole: false });
     // The first frame is out: load the process runner now, so the first command starts at once.
     setTimeout(preloadExec, 0);
+    o.sync?.start();
     await app.waitUntilExit();
   } finally {
+    o.sync?.stop();
     o.stdout.write('\u001b[?2004l\u001b[?1049l');
   }
   follower.poll();

@@ -31,6 +31,8 @@ const SAMPLES: { [K in EventType]: EventDataMap[K] } = {
   'hypothesis.judged': { seq: 9, verdict: 'refuted', reason: 'logs are small' },
   'silence.created': { silence_id: '5f9a3c1e-0d2b-4c8e-9f1a-7b6e5d4c3b2a', url: 'http://127.0.0.1:9093', matchers: [{ name: 'alertname', value: 'KubePodCrashLooping', isRegex: false, isEqual: true }], starts_at: '2026-11-26T03:00:00.000Z', ends_at: '2026-11-26T05:00:00.000Z', comment: 'oncall incident x' },
   'silence.expired': { silence_id: '5f9a3c1e-0d2b-4c8e-9f1a-7b6e5d4c3b2a', url: 'http://127.0.0.1:9093' },
+  'role.assigned': { role: 'commander', name: 'alice' },
+  'handoff.recorded': { to: 'bob', text: 'disk cleaned, replication still behind; watching pg_wal' },
   'postmortem.exported': { format: 'md', head: 'a'.repeat(64), log_sha256: 'b'.repeat(64), document_sha256: 'c'.repeat(64), events: 12 },
 };
 
