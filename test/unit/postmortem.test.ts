@@ -120,7 +120,7 @@ describe('facts from the log, analysis from people', () => {
     expect(doc).toContain('| Metric | Value | From |\n| --- | --- | --- |\n| users | 1200 | alice, #2 |\n| duration | 45m | alice, #2 |\n| errors | 3.2% | alice, #2 |');
     expect(doc).toContain('_2 contributing factors, as the responders wrote them:_');
     expect(doc).toContain('| alice | — | changed status, wrote notes, opened the incident | 10:01:00 (#1) | 10:06:00 (#6) | 4 |');
-    expect(doc).toContain('| bob | sent updates, wrote notes | 10:03:00 (#3) | 10:05:00 (#5) | 2 |');
+    expect(doc).toContain('| bob | — | sent updates, wrote notes | 10:03:00 (#3) | 10:05:00 (#5) | 2 |');
     expect(doc).toContain('## Messaging\n\n- 10:03:00 Status page: investigating elevated checkout errors _(bob, #3)_');
   });
 
