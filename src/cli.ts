@@ -235,6 +235,7 @@ Kinds: comms is an internal or status-page update (the postmortem's Messaging se
     .option('--final', 'refuse unless the incident was mitigated or resolved, Summary, Impact, Root causes and Action items are written and the log verifies; records the export')
     .option('--allow-open', 'with --final: export an incident never mitigated or resolved (the document says so)')
     .option('--operator <name>', 'your name in the log (for --final)')
+    .option('--share', 'with --final on a shared home: commit the document beside the logs in the incident repository (review it where the team reviews code)')
     .action(async (opts) => (await import('./commands/export-postmortem.js')).exportPostmortem(await ctx(), opts));
 
   const runbooks = program.command('runbooks').description('list, check and show runbooks');

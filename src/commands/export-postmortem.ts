@@ -19,6 +19,8 @@ export interface ExportOptions {
   operator?: string;
   /** Same as --format json (one CLI contract: --json on every command that prints data). */
   json?: boolean;
+  /** With --final on a shared home: commit the document beside the logs in the incident repository. */
+  share?: boolean;
 }
 
 /** `oncall export-postmortem`: facts from the log, analysis from people; --final is gated. */
@@ -26,6 +28,11 @@ export async function exportPostmortem(ctx: Context, opts: ExportOptions): Promi
   const format = opts.json ? 'json' : opts.format ?? 'md';
   if (opts.json && opts.format && opts.format !== 'md' && opts.format !== 'json') throw new UserError(`--json and --format ${opts.format} disagree`, { code: 'usage', hint: 'use one of them' });
   if (format !== 'md' && format !== 'json') throw new UserError(`unknown format "${format}"`, { code: 'usage', hint: 'use --format md or --format json' });
+  if (opts.share) {
+    if (!opts.final) throw new UserError('--share commits the final document: add --final', { code: 'usage', hint: 'oncall export-postmortem --final --share' });
+    const { shareConfig } = await import('../share/sync.js');
+    if (!shareConfig(ctx.home)) throw new UserError('--share needs a shared data home', { code: 'usage', hint: 'set it up with `oncall share init REMOTE-URL`' });
+  }
   // Postmortems are usually written after resolution: default to the most recent incident of any status.
   const id = resolveIncidentId(ctx.home, opts.incident, { anyStatus: true });
   // In a function of its own so the events and state can be freed before the document is rendered.
@@ -62,10 +69,12 @@ export async function exportPostmortem(ctx: Context, opts: ExportOptions): Promi
   // (Held as UTF-8 bytes: half the memory of the strings, which hold em dashes as UTF-16.)
   const parts: Iterable<string | Buffer> = format === 'json' ? [`${JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, ...pm }, null, 2)}\n`] : out ? renderMarkdownParts(pm) : Array.from(renderMarkdownParts(pm), (p) => Buffer.from(p));
   const docHash = createHash('sha256');
+  const sharedDoc: Buffer[] | undefined = opts.share ? [] : undefined;
   const file = out ? new AtomicFile(out) : undefined;
   try {
     for (const part of parts) {
       docHash.update(part);
+      sharedDoc?.push(typeof part === 'string' ? Buffer.from(part) : part);
       if (file) file.write(part);
       else ctx.stdout.write(part);
     }
@@ -82,5 +91,16 @@ export async function exportPostmortem(ctx: Context, opts: ExportOptions): Promi
     } finally {
       store.close();
     }
+    if (sharedDoc) await shareDocument(ctx, id, format, Buffer.concat(sharedDoc));
   } else if (out && format !== 'json') ctx.stderr.write(`draft written to ${opts.out}${pm.missing.length ? `; still to write: ${pm.missing.join(', ')}` : ''}\n`);
+}
+
+/** The final document into the incident repository, beside the logs, in one sync round. */
+async function shareDocument(ctx: Context, id: string, format: string, content: Buffer): Promise<void> {
+  const share = await import('../share/sync.js');
+  const path = `incidents/${id}/postmortem.${format === 'json' ? 'json' : 'md'}`;
+  const r = await share.syncRound(ctx.home, { env: ctx.env, wait: true, files: [{ path, content }] });
+  const { failure } = await import('./share.js');
+  if (!r.ok) throw failure(r);
+  if (format !== 'json') ctx.stderr.write(`committed as ${path} in the incident repository and pushed\n`);
 }

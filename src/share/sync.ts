@@ -113,6 +113,8 @@ export interface SyncOptions {
   /** Wait for another round of this home to end (the CLI); the screen's rounds skip instead. */
   wait?: boolean;
   now?: () => Date;
+  /** Documents to commit beside the logs (export-postmortem --share): this round's copy replaces the one there. */
+  files?: { path: string; content: Buffer }[];
 }
 
 /** `oncall share init`: the repository, the remote, this home's replica. Idempotent for the same URL. */
@@ -158,7 +160,7 @@ export async function syncRound(home: string, opts: SyncOptions): Promise<SyncRe
       if (err instanceof LogWriteError && !opts.wait) return { ok: false, busy: true, pushed: 0, received: 0, changed: [], refused: [], pending: pendingOf(home, state), state };
       throw err;
     }
-    const round = new Round(home, me, { gitDir: join(dir, 'repo.git'), env: opts.env }, state, opts.incident);
+    const round = new Round(home, me, { gitDir: join(dir, 'repo.git'), env: opts.env }, state, opts.incident, opts.files ?? []);
     state.last_attempt = now().toISOString();
     let result: Omit<SyncResult, 'state' | 'pending'>;
     try {
@@ -226,7 +228,7 @@ class Round {
   readonly changed = new Set<string>();
   private readonly blobs = new Map<string, Buffer>();
 
-  constructor(private readonly home: string, private readonly me: ReplicaInfo, private readonly o: GitOptions, private readonly state: ShareState, private readonly only?: string) {}
+  constructor(private readonly home: string, private readonly me: ReplicaInfo, private readonly o: GitOptions, private readonly state: ShareState, private readonly only: string | undefined, private readonly files: { path: string; content: Buffer }[]) {}
 
   async run(): Promise<Omit<SyncResult, 'state' | 'pending'>> {
     this.cleanStale();
@@ -239,6 +241,7 @@ class Round {
       const refused: Refusal[] = [];
       const merged = remote === local ? new Map(localTree) : await this.merge(localTree, remoteTree, refused);
       const own = await this.addOwn(merged, refused);
+      for (const f of this.files) merged.set(f.path, await gitText(this.o, ['hash-object', '-w', '--stdin'], { input: f.content }));
       if (refused.length) return { ok: false, pushed: 0, received: this.received, changed: [...this.changed], refused };
       await this.receive(merged, refused);
       if (refused.length) return { ok: false, pushed: 0, received: this.received, changed: [...this.changed], refused };
