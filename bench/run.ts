@@ -18,6 +18,7 @@ import { exportBench } from './export.js';
 import { hypothesesBench } from './hypotheses.js';
 import { redactBench } from './redact.js';
 import { fanoutBench } from './fanout.js';
+import { sharingBench } from './sharing.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/oncall.js');
@@ -153,6 +154,11 @@ try {
   if (want('fanout')) {
     // 9. Steps over many targets.
     await fanoutBench(say, ROOT, work, env);
+  }
+
+  if (want('sharing')) {
+    // 10. Sharing over git, against a bare repository on local disk.
+    await sharingBench(say, work, env);
   }
 
   if (want('hypotheses')) {

@@ -222,6 +222,7 @@ export function pendingOf(home: string, state: ShareState): Record<string, numbe
 }
 
 type Tree = Map<string, string>;
+const identities = new Map<string, { who: Record<string, string>; sign: boolean }>();
 
 class Round {
   received = 0;
@@ -413,8 +414,7 @@ class Round {
       const lines = [...tree].map(([path, sha]) => `100644 ${sha}\t${path}`).join('\n');
       if (lines) await git(o, ['update-index', '--add', '--index-info'], { input: `${lines}\n` });
       const treeSha = await gitText(o, ['write-tree']);
-      const who = await this.identity();
-      const sign = (await git(this.o, ['config', '--bool', 'commit.gpgSign'], { ok: [1] })).stdout.toString().trim() === 'true';
+      const { who, sign } = await this.identity();
       const n = own.reduce((k, x) => k + x.added, 0);
       const msg = `oncall sync: ${this.me.label || this.me.id} (replica ${this.me.id}), ${n} record${n === 1 ? '' : 's'}${own.length ? ` in ${own.map((x) => x.id).join(', ').slice(0, 400)}` : ''}`;
       const args = ['commit-tree', treeSha, ...[...new Set(parents.filter((p): p is string => !!p))].flatMap((p) => ['-p', p]), '-m', msg, ...(sign ? ['-S'] : [])];
@@ -428,13 +428,22 @@ class Round {
     }
   }
 
-  /** The user's git identity when they have one; else the replica's, so a commit never fails for want of a name. */
-  private async identity(): Promise<Record<string, string>> {
+  /**
+   * The user's git identity when they have one, else the replica's (a commit never fails for
+   * want of a name), and whether they sign commits. Asked once per process: the screen's
+   * rounds do not spawn git twice more for it every second.
+   */
+  private async identity(): Promise<{ who: Record<string, string>; sign: boolean }> {
+    const cached = identities.get(this.o.gitDir);
+    if (cached) return cached;
     const email = (await git(this.o, ['config', 'user.email'], { ok: [1] })).stdout.toString().trim();
-    if (email || this.o.env.GIT_AUTHOR_EMAIL) return {};
+    const sign = (await git(this.o, ['config', '--bool', 'commit.gpgSign'], { ok: [1] })).stdout.toString().trim() === 'true';
     const name = this.me.label || `oncall ${this.me.id}`;
     const mail = `${this.me.id}@oncall.invalid`;
-    return { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: mail, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: mail };
+    const who: Record<string, string> = email || this.o.env.GIT_AUTHOR_EMAIL ? {} : { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: mail, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: mail };
+    const id = { who, sign };
+    identities.set(this.o.gitDir, id);
+    return id;
   }
 
   /** true, 'rejected' (someone pushed first), or the error line. */

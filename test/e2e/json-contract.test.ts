@@ -4,6 +4,7 @@
  * itself, so the page and the program cannot drift apart.
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { execa } from 'execa';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,6 +115,28 @@ describe('--json output validates against docs/JSON.md', () => {
     expect((valid('runbooks-import', again.stdout) as { runbooks: { error: string }[] }).runbooks[0]!.error).toMatch(/exists; not overwritten/);
     validError(again, 8);
   });
+
+  it('sharing: share init, sync, share status, role, handoff, and a shared incident\'s verify, note and judge', async () => {
+    const url = join(t.dir, 'remote.git');
+    await execa('git', ['init', '-q', '--bare', '--initial-branch=main', url]);
+    const a = { ONCALL_HOME: join(t.dir, 'share-a'), ONCALL_OPERATOR: 'alice' };
+    const b = { ONCALL_HOME: join(t.dir, 'share-b'), ONCALL_OPERATOR: 'bob' };
+    valid('share-status', (await oncall(['share', 'status', '--json'], a)).stdout);
+    const id = (valid('open', (await oncall(['open', '--title', 'shared', '--json'], a)).stdout) as { id: string }).id;
+    valid('share-init', (await oncall(['share', 'init', url, '--json'], a)).stdout);
+    valid('share-init', (await oncall(['share', 'init', url, '--json'], b)).stdout);
+    const note = valid('note', (await oncall(['note', '--incident', id, '--kind', 'hypothesis', '--json', 'replication lag'], b)).stdout);
+    expect(note.replica).toMatch(/^[a-z2-9]{6}$/);
+    valid('role', (await oncall(['role', 'commander', '--incident', id, '--json'], b)).stdout);
+    valid('handoff', (await oncall(['handoff', '--incident', id, '--to', 'carol', '--json', 'watching the lag'], b)).stdout);
+    valid('sync', (await oncall(['sync', '--json'], b)).stdout);
+    valid('sync', (await oncall(['sync', '--json'], a)).stdout);
+    const judged = valid('judge', (await oncall(['judge', `${String(note.replica)}:${String(note.seq)}`, 'refuted', '--reason', 'lag was flat', '--incident', id, '--json'], a)).stdout);
+    expect(judged.target_replica).toBe(note.replica);
+    const v = valid('log-verify', (await oncall(['log', 'verify', '--incident', id, '--json'], a)).stdout) as { replicas: unknown[] };
+    expect(v.replicas).toHaveLength(2);
+    valid('share-status', (await oncall(['share', 'status', '--json'], a)).stdout);
+  }, 120_000);
 
   it('doctor, with Ollama missing: optional, exit 0', async () => {
     const r = await oncall(['doctor', '--json'], { ...env, OLLAMA_HOST: 'http://127.0.0.1:9' });

@@ -146,6 +146,35 @@ describe('several homes on one remote', () => {
   }, 120_000);
 });
 
+describe('the postmortem in the incident repository', () => {
+  it('export-postmortem --final --share commits the document beside the logs; --share without a shared home is refused', async () => {
+    const url = await remote();
+    const [a, b] = [home('alice'), home('bob')];
+    const id = (JSON.parse(await ok(['open', '--title', 'checkout errors', '--json'], a)) as { id: string }).id;
+    const refused = await oncall(['export-postmortem', '--final', '--share', '--incident', id], a);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('--share needs a shared data home');
+    await ok(['share', 'init', url], a);
+    await ok(['share', 'init', url], b);
+    await ok(['note', '--incident', id, '--kind', 'summary', 'Checkout failed for 12 minutes.'], b);
+    await ok(['note', '--incident', id, '--kind', 'impact', 'users=1200 duration=12m'], b);
+    await ok(['sync'], b);
+    await ok(['sync'], a);
+    await ok(['note', '--incident', id, '--kind', 'root-cause', 'a config push removed the payment backend'], a);
+    await ok(['note', '--incident', id, '--kind', 'action', '[prevent] @alice validate config pushes'], a);
+    await ok(['status', 'resolved', '--incident', id], a);
+    const r = await oncall(['export-postmortem', '--final', '--share', '--incident', id, '--out', join(t.dir, `pm-${++n}.md`)], a);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`committed as incidents/${id}/postmortem.md`);
+    const doc = (await execa('git', ['--git-dir', url, 'show', `main:incidents/${id}/postmortem.md`])).stdout;
+    expect(doc).toContain('Checkout failed for 12 minutes.');
+    expect(doc).toMatch(/\| bob \| — \|/);
+    // Bob's next round keeps it: another path than the logs, taken from the remote.
+    await ok(['sync'], b);
+    expect((await execa('git', ['--git-dir', url, 'show', `main:incidents/${id}/postmortem.md`])).stdout).toBe(doc);
+  }, 120_000);
+});
+
 describe('concurrent appends and syncs, with syncs killed', () => {
   it('3 writers x 500 events, a sync every 200 ms on each home, 20 syncs SIGKILLed: nothing acknowledged is lost, no torn record reaches the remote, the next sync completes', async () => {
     const url = await remote();
