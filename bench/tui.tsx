@@ -70,6 +70,15 @@ export async function tuiBench(say: Say, root: string, work: string, env: NodeJS
   say(row('pty: node prints a line (baseline), median of 11', `${median(bare).toFixed(1)} ms`, '-', true));
   say(row('pty: first paint, 10,000-event incident', `${median(paint).toFixed(1)} ms = ${(median(paint) / median(bare)).toFixed(2)}x`, '<= 3x', median(paint) / median(bare) <= 3));
 
+  // 1b. A drill started from that incident: it reads the original, opens a new incident, then paints.
+  const drill: number[] = [];
+  const bare2: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    bare2.push((await timeToOutput(`${process.execPath} -e "console.log('ready')"`, 'ready', tenv)).ms);
+    drill.push((await timeToOutput(`${process.execPath} ${bin} drill --from ${big.id}`, 'DRILL: Demo', tenv)).ms);
+  }
+  say(row('pty: drill --from a 10,000-event incident, first paint', `${median(drill).toFixed(1)} ms = ${(median(drill) / median(bare2)).toFixed(2)}x (start: ${(median(paint) / median(bare)).toFixed(2)}x)`, '<= 3x, as start', median(drill) / median(bare2) <= 3));
+
   // 2. Keypress to updated frame, in process (ink-testing-library), 10,000 events vs a fresh incident.
   const latency = async (path: string, id: string, first = '') => {
     const store = new IncidentStore(path);

@@ -50,6 +50,8 @@ model missing, timeout, malformed, error, none), 16 Alertmanager error, 17 unsaf
     await c.config();
     return c;
   };
+  // A parent's option given after a subcommand lands on the parent (commander): take the ones both define.
+  const pick = (o: Record<string, unknown> | undefined, keys: string[]) => Object.fromEntries(keys.filter((k) => o?.[k] !== undefined).map((k) => [k, o![k]]));
   const examples = (cmd: Command, lines: string[]) => cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}`);
 
   program.command('start')
@@ -94,6 +96,28 @@ model missing, timeout, malformed, error, none), 16 Alertmanager error, 17 unsaf
     .option('--json', 'machine-readable output')
     .action(async (text: string[], opts) => (await import('./commands/handoff.js')).handoff(await ctx(), text, opts)), ['oncall handoff --to bob "disk cleaned on db-1; replication still 40 s behind, watch pg_wal"']);
 
+  const drill = examples(program.command('drill')
+    .description('practise on a past incident or a scenario: steps replay recorded output, nothing real runs, the model is off')
+    .option('--from <incident>', 'replay this recorded incident')
+    .option('--scenario <file|id>', 'a scenario file, or the id of one `oncall drill list` shows')
+    .option('--fast <fraction>', 'wait this fraction of each recorded duration (0 shows output at once; default 1)')
+    .option('--with-model', 'allow model hypotheses (off in drills by default)')
+    .option('--gm', 'with --from: show the original step by step, for whoever runs the drill')
+    .option('--operator <name>', 'the trainee\'s name in the drill\'s log')
+    .option('--json', 'only create the drill and print {"id"} (also without a terminal)')
+    .action(async (opts) => (await import('./commands/drill.js')).drillStart(await ctx(), opts)), ['oncall drill --from 20261126-0314-k3f9', 'oncall drill --scenario pg-wal-stuck-archiver --fast 0.2', 'oncall drill --from k3f9 --gm | less', 'oncall drill end --format json']);
+  drill.command('list')
+    .description('the drill scenarios found (drills/ beside each runbook folder, and the shipped ones)')
+    .option('--json', 'machine-readable output')
+    .action(async (opts, cmd: Command) => (await import('./commands/drill.js')).drillList(await ctx(), { ...cmd.parent?.opts(), ...opts }));
+  drill.command('end')
+    .description('end a drill: print the debrief (the drill beside the original) and record it in the drill\'s log')
+    .option('--incident <id>', 'the drill (default: the most recent one not ended)')
+    .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']))
+    .option('--json', 'the same as --format json')
+    .option('--operator <name>', 'your name in the log')
+    .action(async (opts, cmd: Command) => (await import('./commands/drill.js')).drillEnd(await ctx(), { ...pick(cmd.parent?.opts(), ['json', 'operator']), ...opts }));
+
   const share = program.command('share').description('share this home\'s incidents with the team through a git remote (docs/SHARING.md)');
   examples(share.command('init')
     .description('set up sharing through REMOTE-URL (an empty repository, or the one the team shares through) and sync once')
@@ -115,6 +139,7 @@ model missing, timeout, malformed, error, none), 16 Alertmanager error, 17 unsaf
   program.command('incidents')
     .description('list incidents, newest first')
     .option('--open', 'only incidents that are not resolved')
+    .option('--drills', 'list drills too (they are marked DRILL)')
     .option('--json', 'machine-readable output')
     .action(async (opts) => (await import('./commands/incidents.js')).incidents(await ctx(), opts));
 

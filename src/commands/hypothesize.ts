@@ -46,6 +46,10 @@ async function readLine(ctx: Context, prompt: string): Promise<string> {
 export async function hypothesize(ctx: Context, opts: HypothesizeOptions): Promise<void> {
   const settings = await hypothesisSettings(ctx, opts);
   const t = openTarget(ctx, opts.incident);
+  if (t.state.drill && !t.state.drill.info.with_model) {
+    t.store.close();
+    throw new UserError('this is a drill: model hypotheses are off, so the practice is yours', { code: 'usage', hint: 'start the drill with --with-model to have them' });
+  }
   const actor = await operator(ctx, opts.operator);
   let result: HypothesizeResult;
   let interrupted = false;

@@ -5,6 +5,7 @@ import { table } from './shared.js';
 export interface IncidentsOptions {
   json?: boolean;
   open?: boolean;
+  drills?: boolean;
 }
 
 /** `oncall incidents`: newest first. */
@@ -12,11 +13,12 @@ export async function incidents(ctx: Context, opts: IncidentsOptions): Promise<v
   const rows = listIncidentIds(ctx.home).map((id) => {
     try {
       const { state, read } = loadIncident(ctx.home, id);
-      return { id, title: state.title, status: state.status, severity: state.severity, opened: state.opened?.ts ?? null, runbook: state.runbook?.runbook.id ?? null, events: state.eventCount, torn: read.torn.length };
+      if (state.drill && !opts.drills) return undefined;
+      return { id, ...(state.drill ? { drill: true } : {}), title: state.title, status: state.status, severity: state.severity, opened: state.opened?.ts ?? null, runbook: state.runbook?.runbook.id ?? null, events: state.eventCount, torn: read.torn.length };
     } catch (err) {
       return { id, title: `(unreadable: ${(err as Error).message})`, status: 'unknown', severity: '', opened: null, runbook: null, events: 0, torn: 0 };
     }
-  }).filter((r) => !opts.open || (r.status !== 'resolved' && r.status !== 'unknown'));
+  }).filter((r): r is NonNullable<typeof r> => r !== undefined).filter((r) => !opts.open || (r.status !== 'resolved' && r.status !== 'unknown'));
   if (opts.json) {
     printJson(ctx, { incidents: rows });
     return;
@@ -25,5 +27,5 @@ export async function incidents(ctx: Context, opts: IncidentsOptions): Promise<v
     print(ctx, opts.open ? 'No open incidents.' : 'No incidents yet. Open one with `oncall open` or `oncall start`.');
     return;
   }
-  print(ctx, table([['ID', 'STATUS', 'SEVERITY', 'OPENED (UTC)', 'RUNBOOK', 'TITLE'], ...rows.map((r) => [r.id, r.status, r.severity, r.opened ? r.opened.slice(0, 16).replace('T', ' ') : '', r.runbook ?? '-', r.title])]));
+  print(ctx, table([['ID', 'STATUS', 'SEVERITY', 'OPENED (UTC)', 'RUNBOOK', 'TITLE'], ...rows.map((r) => [r.id, 'drill' in r ? `DRILL ${r.status}` : r.status, r.severity, r.opened ? r.opened.slice(0, 16).replace('T', ' ') : '', r.runbook ?? '-', r.title])]));
 }

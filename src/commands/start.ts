@@ -79,7 +79,7 @@ export async function start(ctx: Context, opts: StartOptions): Promise<void> {
     const h = hypothesisSettings(ctx.env, config, { allowRemote: !!opts.allowRemote });
     if (!h.host.loopback) ctx.stderr.write(h.allowRemote ? `warning: OLLAMA_HOST ${h.host.url} is not on this machine: h will send incident data to it\n` : `warning: OLLAMA_HOST ${h.host.url} is not on this machine: h will send nothing there without --allow-remote\n`);
     const alertmanagerUrls = [ctx.env.ALERTMANAGER_URL, config.alertmanager?.url].filter((u): u is string => !!u);
-    state = await screens.runIncidentScreen({ ...tty, store, path: logPath(ctx.home, id), id, actor, cwd: ctx.cwd, defaultTimeoutMs, color: !ctx.env.NO_COLOR, secrets, alertmanagerUrls, hypotheses: { host: h.host, model: h.model, deadlines: h.deadlines, youFirst: h.youFirst, allowRemote: h.allowRemote, ...(h.numCtx ? { numCtx: h.numCtx } : {}) }, ...shared });
+    state = await screens.runIncidentScreen({ ...tty, store, path: logPath(ctx.home, id), id, actor, cwd: ctx.cwd, defaultTimeoutMs, color: !ctx.env.NO_COLOR, secrets, alertmanagerUrls, hypotheses: { host: h.host, model: h.model, deadlines: h.deadlines, youFirst: h.youFirst, allowRemote: h.allowRemote, ...(h.numCtx ? { numCtx: h.numCtx } : {}) }, ...shared, loadDrill: async (info) => (await import('../drill/drill.js')).sourceOf(ctx.home, info) });
   } finally {
     store.close();
   }

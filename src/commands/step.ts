@@ -1,4 +1,5 @@
 /** `oncall step run|skip|done`: the TUI's step keys for scripts and ChatOps; same events. */
+import type { RecordedRun } from '../drill/drill.js';
 import { refOf } from '../incident/replicas.js';
 import { ExitError, UserError } from '../errors.js';
 import { secondRunRefused } from '../exec/group.js';
@@ -45,6 +46,16 @@ export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & 
     }
     const actor = await operator(ctx, opts.operator);
     const step = findStep(t, stepId);
+    // A drill replays what the original recorded; nothing real runs (runner/replay.ts).
+    const drill = t.state.drill;
+    if (drill && step.targets) throw new UserError(`step ${stepId} runs over many targets: drills do not replay those yet`, { code: 'usage', hint: `mark it done or skip it: oncall step done ${stepId} --incident ${t.id}` });
+    let replayed: RecordedRun | undefined;
+    if (drill && step.command !== undefined) {
+      const { sourceOf } = await import('../drill/drill.js');
+      const { runFor } = await import('../runner/replay.js');
+      replayed = runFor(sourceOf(ctx.home, drill.info).runs(stepId), t.state.steps[stepId]?.runs ?? 0);
+      if (!replayed) throw new UserError(`DRILL: the original never ran step ${stepId}, so there is no recorded output to replay`, { code: 'notFound', hint: 'decide without it: skip the step, or mark it done' });
+    }
     if (step.targets) {
       if (opts.yes) for (const [name, value] of Object.entries(given)) if (!secrets[name] && t.state.params[name] !== value) t.store.append({ type: 'parameter.set', actor, data: { name, value } });
       const { stepRunFanout } = await import('./step-fanout.js');
@@ -74,7 +85,7 @@ export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & 
       throw new UserError('not run: read the command above, then add --yes to run it', { code: 'usage' });
     }
     // With --json, stderr carries nothing but an error object; the log records what ran.
-    if (!opts.json) ctx.stderr.write(`${shown}\n`);
+    if (!opts.json) ctx.stderr.write(`${replayed ? 'DRILL: nothing runs. Replaying the output the original recorded for this command:\n' : ''}${shown}\n`);
     const ac = new AbortController();
     // Ctrl-C, a closed terminal or a kill: stop the command's process group and record that.
     const onSigint = () => ac.abort();
@@ -82,7 +93,8 @@ export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & 
     let outcome: { ok: boolean; reason?: string; seq: number; replica?: string; ref: string; next?: string } | undefined;
     let output = '';
     try {
-      for await (const ev of executeStep(t.store, actor, c, ac.signal)) {
+      const { replayStep } = replayed ? await import('../runner/replay.js') : { replayStep: undefined };
+      for await (const ev of replayed ? replayStep!(t.store, actor, c, replayed, drill!.info.fast, ac.signal) : executeStep(t.store, actor, c, ac.signal)) {
         if (ev.type === 'recorded') outcome = ev;
         // What is printed is what was recorded: sanitised, capped, redacted.
         if (ev.type === 'finished') output = ev.result.stdout.text + ev.result.stderr.text;
@@ -93,7 +105,7 @@ export async function stepRun(ctx: Context, stepId: string, opts: StepOptions & 
     if (opts.json) printJson(ctx, { incident: t.id, step: stepId, ok: outcome!.ok, reason: outcome!.reason ?? null, seq: outcome!.seq, ...(outcome!.replica ? { replica: outcome!.replica } : {}), next: outcome!.next ?? null });
     else {
       if (output) ctx.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
-      print(ctx, `${stepId}: ${outcome!.ok ? 'done' : `FAILED (${outcome!.reason})`} #${outcome!.ref}${outcome!.next ? `; next: ${outcome!.next}` : ''}`);
+      print(ctx, `${replayed ? '[replayed] ' : ''}${stepId}: ${outcome!.ok ? 'done' : `FAILED (${outcome!.reason})`} #${outcome!.ref}${outcome!.next ? `; next: ${outcome!.next}` : ''}`);
     }
     if (!outcome!.ok) throw new ExitError(ac.signal.aborted ? 'interrupted' : 'stepFailed', `${stepId}: ${ac.signal.aborted ? 'interrupted' : `failed (${outcome!.reason})`}`);
   } finally {

@@ -60,6 +60,8 @@ export interface EventDataMap {
     cancelled: boolean;
     /** Why the program could not start at all (not found, not executable), in plain words. */
     error?: string;
+    /** A drill's step: nothing ran; this is the output recorded by the original (or the scenario). */
+    replayed?: { incident?: string; seq?: number; replica?: string; scenario?: string };
     stdout: CapturedOutput;
     stderr: CapturedOutput;
   };
@@ -116,6 +118,13 @@ export interface EventDataMap {
   'silence.expired': { silence_id: string; url: string };
   /** Who holds an incident role from now on (the one before them no longer does). */
   'role.assigned': { role: Role; name: string };
+  /**
+   * This incident is a drill (docs/DRILLS.md): practice on a past incident (`from`, with the
+   * head hash its log had) or a scenario file; steps replay recorded output, nothing real runs.
+   */
+  'drill.started': { from?: string; head?: string; scenario?: { id: string; file: string; sha256: string }; fast: number; with_model: boolean };
+  /** The drill is over: the debrief, computed from the two logs. */
+  'drill.ended': { debrief: Record<string, unknown> };
   /** A hand-off: the writer passes their work to `to`, with what they need to know. */
   'handoff.recorded': { to: string; text: string };
   'postmortem.exported': { format: 'md' | 'json'; head: string; log_sha256: string; document_sha256: string; events: number; out?: string };

@@ -51,7 +51,7 @@ export function describeEvent(e: StoredEvent): string {
     case 'fanout.planned': { const x = d as EventDataMap['fanout.planned']; return `step ${x.step}: ${x.targets.length} target${x.targets.length === 1 ? '' : 's'} planned (${x.selection}${x.parallel > 1 ? `, ${x.parallel} at once` : ''}${x.canary ? `, canary ${x.canary}` : ''}${x.stop_after_failures ? `, stop after ${x.stop_after_failures} failed` : ''})${x.refused.length ? `, ${x.refused.length} refused` : ''}`; }
     case 'target.finished': return `step ${String(d.step)} target ${one(String(d.target), 80)}: ${String(d.status)}${d.reason ? ` (${one(String(d.reason), 80)})` : ''}`;
     case 'step.partial': { const x = d as EventDataMap['step.partial']; return `step ${x.step} partial: ${x.ok} of ${x.total} ok${x.failed.length ? `, failed ${names(x.failed)}` : ''}${x.drifted.length ? `, drifted ${names(x.drifted)}` : ''}${x.not_run.length ? `, not run ${names(x.not_run)}` : ''}${x.refused.length ? `, refused ${names(x.refused)}` : ''}`; }
-    case 'command.ran': { const x = d as EventDataMap['command.ran']; return `${x.target !== undefined ? `[${one(x.target, 60)}${x.role === 'verify' ? ' verify' : ''}] ` : x.role === 'discover' ? '[finding targets] ' : ''}ran ${one(x.argv[0] === '/bin/sh' && x.argv[1] === '-c' ? x.argv.slice(2).join(' ') : x.argv.join(' '), 120)} → ${commandResult(x)} in ${x.duration_ms} ms`; }
+    case 'command.ran': { const x = d as EventDataMap['command.ran']; return `${x.replayed ? '[replayed, nothing ran] ' : ''}${x.target !== undefined ? `[${one(x.target, 60)}${x.role === 'verify' ? ' verify' : ''}] ` : x.role === 'discover' ? '[finding targets] ' : ''}ran ${one(x.argv[0] === '/bin/sh' && x.argv[1] === '-c' ? x.argv.slice(2).join(' ') : x.argv.join(' '), 120)} → ${commandResult(x)} in ${x.duration_ms} ms`; }
     case 'note.added': { const x = d as EventDataMap['note.added']; return `${x.kind ? `${x.kind} ` : ''}note: ${one(x.text)}`; }
     case 'parameter.set': return d.secret ? `parameter ${String(d.name)} set (secret)` : `parameter ${String(d.name)}=${String(d.value)}`;
     case 'action.recorded': return `action: ${one(String(d.text))}`;
@@ -66,6 +66,8 @@ export function describeEvent(e: StoredEvent): string {
     case 'silence.created': { const x = d as EventDataMap['silence.created']; return `silence ${x.silence_id} created in Alertmanager until ${x.ends_at.slice(0, 16).replace('T', ' ')} UTC for ${x.matchers.map((m) => `${m.name}${m.isEqual ? '' : '!'}${m.isRegex ? '=~' : '='}${JSON.stringify(m.value)}`).join(', ')}`; }
     case 'silence.expired': return `silence ${String(d.silence_id)} expired`;
     case 'role.assigned': return `${one(String(d.name), 64)} is ${String(d.role) === 'ops' ? 'on ops' : `the ${String(d.role)}`}`;
+    case 'drill.started': return `DRILL started from ${d.scenario ? `scenario ${String((d.scenario as { id: unknown }).id)}` : `incident ${String(d.from)}`}${d.fast === 0 ? ', shows recorded output at once' : d.fast !== 1 ? `, waits ${String(d.fast)}x the recorded durations` : ''}${d.with_model ? ', model hypotheses on' : ', model hypotheses off'}`;
+    case 'drill.ended': return 'DRILL ended: debrief recorded';
     case 'handoff.recorded': return `hand-off to ${one(String(d.to), 64)}: ${one(String(d.text))}`;
     case 'postmortem.exported': return `postmortem exported (${String(d.format)}), log head ${String(d.head).slice(0, 12)}…`;
     default: return `${e.type} (an event type this version does not know): ${one(JSON.stringify(d), 140)}`;

@@ -95,7 +95,8 @@ export function resolveIncident(home: string, wanted: string | undefined, opts: 
       skipped ??= err;
       continue;
     }
-    if (loaded.state.status !== 'resolved') return { id, loaded };
+    // A drill is never the incident a command acts on by default: name it with --incident.
+    if (loaded.state.status !== 'resolved' && !loaded.state.drill) return { id, loaded };
   }
   // Nothing else to act on: what kept the skipped one out is the useful error.
   if (skipped) throw skipped;

@@ -14,6 +14,8 @@ export interface OpenIncidentInput {
   via: string;
   alert?: Alert;
   runbook?: { entry: RunbookEntry; params: Record<string, string>; matchedBy: EventDataMap['runbook.selected']['matched_by'] };
+  /** A drill: recorded right after incident.opened, so every view knows from the start. */
+  drill?: EventDataMap['drill.started'];
 }
 
 export interface OpenedIncident {
@@ -28,6 +30,7 @@ export function openIncident(i: OpenIncidentInput): OpenedIncident {
   const title = i.title?.trim() || i.alert?.annotations.summary || i.alert?.name || rb?.title || 'Untitled incident';
   const severity = i.alert?.severity ?? rb?.severity ?? 'warning';
   const first: [NewEvent, AppendOptions, string][] = [[{ type: 'incident.opened', actor: i.actor, data: { title, severity, via: i.via } }, {}, 'the title']];
+  if (i.drill) first.push([{ type: 'drill.started', actor: i.actor, data: i.drill }, {}, 'the drill']);
   if (i.alert) first.push([{ type: 'alert.attached', actor: { kind: 'system', name: i.alert.source }, data: { alert: i.alert } }, {}, 'the alert']);
   if (i.runbook) {
     const { entry, params, matchedBy } = i.runbook;

@@ -92,6 +92,8 @@ export interface IncidentState {
   malformed: string[];
   /** Silences created for this incident; `expired` once oncall expired them. */
   silences: { id: string; url: string; endsAt: string; seq: number; replica?: string; expired?: string }[];
+  /** Set when this incident is a drill. */
+  drill?: { info: EventDataMap['drill.started']; ended?: Entry };
   /** Who holds each role now (the latest role.assigned in the merged order). */
   roles: Partial<Record<Role, { name: string } & Entry>>;
   handoffs: (EventDataMap['handoff.recorded'] & Entry)[];
@@ -115,7 +117,7 @@ export function applyEvents(state: IncidentState, events: readonly StoredEvent[]
     steps: Object.fromEntries(Object.entries(state.steps).map(([k, v]) => [k, { ...v, ...(v.fanout ? { fanout: { ...v.fanout, targets: [...v.fanout.targets], results: { ...v.fanout.results } } } : {}) }])),
     commands: [...state.commands], notes: [...state.notes], actions: [...state.actions], statusChanges: [...state.statusChanges],
     hypotheses: [...state.hypotheses], judgments: [...state.judgments],
-    operators: [...state.operators], unknownTypes: [...state.unknownTypes], malformed: [...state.malformed], silences: state.silences.map((x) => ({ ...x })), roles: { ...state.roles }, handoffs: [...state.handoffs],
+    operators: [...state.operators], unknownTypes: [...state.unknownTypes], malformed: [...state.malformed], silences: state.silences.map((x) => ({ ...x })), roles: { ...state.roles }, handoffs: [...state.handoffs], ...(state.drill ? { drill: { ...state.drill } } : {}),
   };
   for (const e of events) apply(s, e);
   return s;
@@ -171,6 +173,8 @@ export function wellFormed(e: StoredEvent): boolean {
     case 'silence.expired': return isStr(d.silence_id) && isStr(d.url);
     case 'role.assigned': return (ROLES as readonly unknown[]).includes(d.role) && isStr(d.name) && d.name.trim() !== '';
     case 'handoff.recorded': return isStr(d.to) && isStr(d.text);
+    case 'drill.started': return (isStr(d.from) || (isObj(d.scenario) && isStr(d.scenario.id) && isStr(d.scenario.file) && isStr(d.scenario.sha256))) && typeof d.fast === 'number' && typeof d.with_model === 'boolean';
+    case 'drill.ended': return isObj(d.debrief);
     case 'fanout.planned': return isStr(d.step) && Array.isArray(d.targets) && d.targets.every(isStr) && Array.isArray(d.refused) && d.refused.every((r) => isObj(r) && isStr(r.target) && isStr(r.reason)) && isStr(d.selection) && isStr(d.source) && typeof d.parallel === 'number';
     case 'target.finished': return isStr(d.step) && isStr(d.target) && ['ok', 'failed', 'drifted'].includes(d.status as string) && isOptStr(d.reason);
     case 'step.partial': return isStr(d.step) && isStr(d.reason) && ['failed', 'drifted', 'not_run', 'refused'].every((k) => Array.isArray(d[k]) && (d[k] as unknown[]).every(isStr));
@@ -322,6 +326,13 @@ function apply(s: IncidentState, e: StoredEvent): void {
       s.roles[d.role] = { name: d.name, ...at };
       break;
     }
+    case 'drill.started':
+      // Only a drill's first records can make it one: a later record cannot turn a real incident into a drill.
+      if (s.eventCount <= 4 && !s.drill) s.drill = { info: e.data as EventDataMap['drill.started'] };
+      break;
+    case 'drill.ended':
+      if (s.drill && !s.drill.ended) s.drill.ended = at;
+      break;
     case 'handoff.recorded':
       s.handoffs.push({ ...(e.data as EventDataMap['handoff.recorded']), ...at });
       break;

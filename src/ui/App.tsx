@@ -26,6 +26,8 @@ import { Footer } from './components/Footer.js';
 import { FullText, fullRoom } from './components/FullText.js';
 import { Header, ShareLine } from './components/Header.js';
 import type { BackgroundSync, SyncStatus } from '../share/background.js';
+import type { DrillInfo, DrillSource } from '../drill/drill.js';
+import { replayStep, runFor } from '../runner/replay.js';
 import { PromptLine } from './components/PromptLine.js';
 import { StepDetail, detailRows } from './components/StepDetail.js';
 import { StepList } from './components/StepList.js';
@@ -50,6 +52,8 @@ export interface AppProps {
   /** Where S creates silences (ALERTMANAGER_URL or the config); else the Alertmanager the alert came from. */
   /** ALERTMANAGER_URL and the config's alertmanager.url: where silences go when the alert has no origin, and credentials for it when it has. */
   alertmanagerUrls?: string[];
+  /** A drill's source (the original incident or scenario), read when a step is replayed. */
+  loadDrill?: (info: DrillInfo) => Promise<DrillSource>;
   /** A shared home's background sync: its state is shown under the header. */
   sync?: { replica: string; runner: BackgroundSync };
   onExit?: () => void;
@@ -78,7 +82,7 @@ function shownValue(param: { name: string; secret?: boolean }, value: string): s
   return JSON.stringify(v.length > 60 ? `${v.slice(0, 59)}…` : v);
 }
 
-export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, pollMs = 250, secrets: givenSecrets, hypotheses: hypoSettings, alertmanagerUrls, sync, onExit }: AppProps) {
+export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, pollMs = 250, secrets: givenSecrets, hypotheses: hypoSettings, alertmanagerUrls, sync, loadDrill, onExit }: AppProps) {
   const [syncStatus, setSyncStatus] = useState<SyncStatus | undefined>(sync?.runner.status);
   useEffect(() => sync?.runner.subscribe(setSyncStatus), [sync]);
   const { exit } = useApp();
@@ -223,6 +227,19 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
     dispatch({ type: 'full', title, lines: lines.flatMap((l) => wrap(l, cols)), ...(back ? { back: { kind: 'confirm', confirm: back } } : {}) });
   }, [cols]);
 
+  // A drill's recorded runs, read from its source once per screen.
+  // Read after the first frame: a drill's first paint does not wait for the original's log.
+  const drillSource = useRef<DrillSource | undefined>(undefined);
+  const drillInfo = incident.drill?.info;
+  useEffect(() => {
+    if (!drillInfo || !loadDrill || drillSource.current) return;
+    loadDrill(drillInfo).then((src) => (drillSource.current = src), (err: Error) => dispatch({ type: 'message', text: `DRILL: cannot read what to replay: ${err.message}`, tone: 'error' }));
+  }, [drillInfo, loadDrill]);
+  const recordedRun = useCallback((stepId: string) => {
+    if (!drillSource.current) return undefined;
+    return runFor(drillSource.current.runs(stepId), follower.state.steps[stepId]?.runs ?? 0);
+  }, [follower]);
+
   const perform = useCallback((effect: Effect) => {
     const state = follower.state;
     switch (effect.kind) {
@@ -258,6 +275,8 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
           });
         }
         const p = prepareStep(state, effect.stepId, { cwd, defaultTimeoutMs, secrets: secrets.current });
+        if (p.ok && state.drill && !drillSource.current) return dispatch({ type: 'message', text: 'DRILL: still reading the original\'s record; try again in a moment', tone: 'error' });
+        if (p.ok && state.drill && !recordedRun(effect.stepId)) return dispatch({ type: 'message', text: `DRILL: the original never ran ${effect.stepId}: there is no recorded output to replay (skip it, or mark it done)`, tone: 'error' });
         if (!p.ok) {
           if (p.reason === 'missing-params') {
             const m = p.missing[0]!;
@@ -272,7 +291,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         dispatch({
           type: 'confirm',
           confirm: {
-            lines: confirmLines(p),
+            lines: state.drill ? ['DRILL: nothing runs. The output the original recorded for this step is replayed.', ...confirmLines(p)] : confirmLines(p),
             ...(c.step.warning ? { warning: c.step.warning } : c.step.kind === 'action' ? { warning: 'this step changes things' } : {}),
             onYes: { kind: 'run-step', stepId: effect.stepId },
           },
@@ -285,7 +304,9 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         const ac = new AbortController();
         abortRef.current = ac;
         dispatch({ type: 'run-started', label: effect.stepId, stepId: effect.stepId, at: Date.now() });
-        void consume(executeStep(store, actor, p.command, ac.signal), (r) => {
+        const replay = state.drill ? recordedRun(effect.stepId) : undefined;
+        if (state.drill && !replay) return dispatch({ type: 'message', text: `DRILL: nothing to replay for ${effect.stepId}`, tone: 'error' });
+        void consume(replay ? replayStep(store, actor, p.command, replay, state.drill!.info.fast, ac.signal) : executeStep(store, actor, p.command, ac.signal), (r) => {
           const all = stepViews(follower.state);
           const at = all.findIndex((s) => s.id === effect.stepId);
           // Stay on the step so its output stays in view; Enter follows the runbook's route.
@@ -293,7 +314,8 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
           const ends = r.next === 'end' ? `the runbook ends here: ${effect.stepId} ${r.ok ? 'succeeded' : 'failed'} and its ${r.ok ? 'next' : 'on_fail'} route is end` : !target ? `${effect.stepId} failed and the runbook gives no on_fail route: choose the next step yourself (j/k)` : undefined;
           dispatch({ type: 'suggest', stepId: target, ...(ends ? { routeEnd: ends } : {}) });
           const route = r.next === 'end' ? '; the runbook ends here' : target ? `; Enter → ${target}` : '';
-          dispatch({ type: 'message', text: r.ok ? `${effect.stepId} done (#${r.ref})${route}` : `${effect.stepId} FAILED: ${r.reason} (#${r.ref})${route}`, tone: r.ok ? 'ok' : 'error' });
+          const tag = replay ? '[replayed] ' : '';
+          dispatch({ type: 'message', text: r.ok ? `${tag}${effect.stepId} done (#${r.ref})${route}` : `${tag}${effect.stepId} FAILED: ${r.reason} (#${r.ref})${route}`, tone: r.ok ? 'ok' : 'error' });
         });
         return;
       }
@@ -345,7 +367,9 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         canaryAnswer.current = null;
         return;
       case 'confirm-typed':
-        dispatch({ type: 'confirm', confirm: { lines: [`argv: /bin/sh -c ${shellQuote(effect.line)}`, `cwd: ${cwd}`, `timeout: ${defaultTimeoutMs / 1000} s`], warning: 'a command you typed, outside the runbook', onYes: { kind: 'run-typed', line: effect.line } } });
+        // In a drill a typed command runs only if the trainee says it is safe on this machine; otherwise it is recorded as what they would run.
+        if (state.drill) dispatch({ type: 'confirm', confirm: { title: 'DRILL: run this for real, on THIS machine?', lines: [`argv: /bin/sh -c ${shellQuote(effect.line)}`, `cwd: ${cwd}`, 'y runs it here for real; any other key records it as "would run" and runs nothing'], warning: 'a drill: the systems of the original incident are not here', onYes: { kind: 'run-typed', line: effect.line }, onNo: { kind: 'action', text: `would run (DRILL, not run): ${effect.line}` } } });
+        else dispatch({ type: 'confirm', confirm: { lines: [`argv: /bin/sh -c ${shellQuote(effect.line)}`, `cwd: ${cwd}`, `timeout: ${defaultTimeoutMs / 1000} s`], warning: 'a command you typed, outside the runbook', onYes: { kind: 'run-typed', line: effect.line } } });
         return;
       case 'run-typed': {
         const ac = new AbortController();
@@ -383,6 +407,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
       }
       case 'hypothesize': {
         if (!hypoSettings) return dispatch({ type: 'message', text: 'hypotheses are not set up in this screen', tone: 'error' });
+        if (state.drill && !state.drill.info.with_model) return dispatch({ type: 'message', text: 'DRILL: model hypotheses are off, so the practice is yours (start the drill with --with-model to have them)', tone: 'error' });
         if (hypoAbort.current) return dispatch({ type: 'message', text: 'already asking the model' });
         if (hypoSettings.youFirst && effect.mine === undefined) return dispatch({ type: 'ask-mine-first' });
         if (effect.mine !== undefined) {
@@ -480,7 +505,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         exit();
         return;
     }
-  }, [actor, consume, cwd, defaultTimeoutMs, exit, follower, onExit, record, store, refresh, hypoSettings, showFull, causes, ui.hypo, ui.mode, ui.message, detailInput, selectedStep, hideModel, alertmanagerUrls]);
+  }, [actor, consume, cwd, defaultTimeoutMs, exit, follower, onExit, record, store, refresh, hypoSettings, showFull, causes, ui.hypo, ui.mode, ui.message, detailInput, selectedStep, hideModel, alertmanagerUrls, recordedRun]);
 
   const performRef = useRef(perform);
   performRef.current = perform;

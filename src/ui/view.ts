@@ -91,7 +91,7 @@ export interface OutputView {
 export function commandOutput(cmd: IncidentState['commands'][number]): OutputView {
   const cut = cmd.stdout.truncated || cmd.stderr.truncated ? `, ${cmd.stdout.bytes + cmd.stderr.bytes} bytes, cut in the middle` : '';
   const text = `${cmd.stdout.text}${cmd.stderr.text ? `${cmd.stdout.text && !cmd.stdout.text.endsWith('\n') ? '\n' : ''}${cmd.stderr.text}` : ''}`;
-  return { title: `output of #${refOf(cmd)}: ${commandResult(cmd)} in ${cmd.duration_ms} ms${cut}`, lines: text === '' ? ['(no output)'] : text.replace(/\n$/, '').split('\n') };
+  return { title: `${cmd.replayed ? 'REPLAYED (drill: nothing ran) ' : ''}output of #${refOf(cmd)}: ${commandResult(cmd)} in ${cmd.duration_ms} ms${cut}`, lines: text === '' ? ['(no output)'] : text.replace(/\n$/, '').split('\n') };
 }
 
 export function outputFor(state: IncidentState, step: Step | undefined): OutputView | undefined {

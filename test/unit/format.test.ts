@@ -33,6 +33,8 @@ const SAMPLES: { [K in EventType]: EventDataMap[K] } = {
   'silence.expired': { silence_id: '5f9a3c1e-0d2b-4c8e-9f1a-7b6e5d4c3b2a', url: 'http://127.0.0.1:9093' },
   'role.assigned': { role: 'commander', name: 'alice' },
   'handoff.recorded': { to: 'bob', text: 'disk cleaned, replication still behind; watching pg_wal' },
+  'drill.started': { from: '20261126-0314-k3f9', head: 'a'.repeat(64), fast: 1, with_model: false },
+  'drill.ended': { debrief: { drill: 'x' } },
   'postmortem.exported': { format: 'md', head: 'a'.repeat(64), log_sha256: 'b'.repeat(64), document_sha256: 'c'.repeat(64), events: 12 },
 };
 
@@ -55,7 +57,7 @@ describe('oncall log renders every event type as one readable line', () => {
     expect(describeEvent(event('hypothesis.requested', SAMPLES['hypothesis.requested']))).toBe('asked llama3.2:3b for hypotheses: ok, 2 hypotheses (2 hypotheses: 1 grounded)');
   });
   it('an event type from a newer version says so', () => {
-    expect(describeEvent(event('drill.started' as EventType, { x: 1 } as never))).toMatch(/^drill\.started \(an event type this version does not know\)/);
+    expect(describeEvent(event('drill.paused' as EventType, { x: 1 } as never))).toMatch(/^drill\.paused \(an event type this version does not know\)/);
   });
 });
 

@@ -10,12 +10,13 @@ export function Header({ state, now, width, color }: { state: IncidentState; now
   // One row whatever the width: the id shortens to its suffix, then the severity goes, then the title.
   const ic = state.roles.commander && width >= 90 ? ` · IC ${truncate(state.roles.commander.name, 20)}` : '';
   const right = (width >= 60 ? ` ${state.severity} · ${state.status} · ${clock} ` : ` ${state.status} · ${clock} `) + ic;
-  const left = width >= 72 ? `oncall ${state.id} · ` : `${state.id.slice(-4)} · `;
+  const left = (state.drill ? 'DRILL · ' : '') + (width >= 72 ? `oncall ${state.id} · ` : `${state.id.slice(-4)} · `);
   const room = width - left.length - right.length;
   const title = room >= 4 ? truncate(state.title || '(untitled)', room) : '';
   return (
     <Box width={width} height={1}>
-      <Text bold wrap="truncate">{left}{title}</Text>
+      {state.drill ? <Text bold inverse color={color ? 'magenta' : undefined}>DRILL</Text> : null}
+      <Text bold wrap="truncate">{state.drill ? left.slice(5) : left}{title}</Text>
       <Box flexGrow={1} />
       {width >= 60 ? <Text color={color ? sevColor : undefined}>{` ${state.severity}`}</Text> : null}
       {width >= 60 ? <Text> · </Text> : <Text> </Text>}
