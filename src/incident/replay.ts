@@ -129,6 +129,8 @@ function step(s: IncidentState, id: string): StepState {
 
 type Ref = { seq: number; replica?: string };
 
+const refFields = (e: StoredEvent): Ref => (e.replica ? { seq: e.seq, replica: e.replica } : { seq: e.seq });
+
 function setStep(s: IncidentState, id: string, status: StepStatus, ref: Ref, reason?: string): void {
   const st = step(s, id);
   st.status = status;
@@ -193,8 +195,8 @@ function apply(s: IncidentState, e: StoredEvent): void {
   s.lastTs = e.ts;
   s.eventCount++;
   if (e.actor.kind === 'human' && !s.operators.includes(e.actor.name)) s.operators.push(e.actor.name);
-  const ref: Ref = e.replica ? { seq: e.seq, replica: e.replica } : { seq: e.seq };
-  const at: Entry = { ...ref, ts: e.ts, actor: e.actor };
+  // Built without spreads: this runs once per record before the first paint.
+  const at: Entry = e.replica ? { seq: e.seq, replica: e.replica, ts: e.ts, actor: e.actor } : { seq: e.seq, ts: e.ts, actor: e.actor };
   switch (e.type) {
     case 'incident.opened': {
       const d = e.data as EventDataMap['incident.opened'];
@@ -214,23 +216,23 @@ function apply(s: IncidentState, e: StoredEvent): void {
       break;
     }
     case 'step.started':
-      setStep(s, (e.data as EventDataMap['step.started']).step, 'running', ref);
+      setStep(s, (e.data as EventDataMap['step.started']).step, 'running', at);
       break;
     case 'step.completed':
-      setStep(s, (e.data as EventDataMap['step.completed']).step, 'done', ref);
+      setStep(s, (e.data as EventDataMap['step.completed']).step, 'done', at);
       break;
     case 'step.skipped':
-      setStep(s, (e.data as EventDataMap['step.skipped']).step, 'skipped', ref, (e.data as EventDataMap['step.skipped']).reason);
+      setStep(s, (e.data as EventDataMap['step.skipped']).step, 'skipped', at, (e.data as EventDataMap['step.skipped']).reason);
       break;
     case 'step.failed':
-      setStep(s, (e.data as EventDataMap['step.failed']).step, 'failed', ref, (e.data as EventDataMap['step.failed']).reason);
+      setStep(s, (e.data as EventDataMap['step.failed']).step, 'failed', at, (e.data as EventDataMap['step.failed']).reason);
       break;
     case 'command.started': {
       const d = e.data as EventDataMap['command.started'];
-      const proc = { pid: d.pid, host: d.host, ...(d.start_ticks !== undefined ? { start_ticks: d.start_ticks } : {}), writer_pid: d.writer_pid, ...ref };
+      const proc = { pid: d.pid, host: d.host, ...(d.start_ticks !== undefined ? { start_ticks: d.start_ticks } : {}), writer_pid: d.writer_pid, ...refFields(e) };
       const fan = d.step ? s.steps[d.step]?.fanout : undefined;
       if (fan && d.target !== undefined) {
-        if (d.role !== 'verify') fan.results[d.target] = { status: 'running', ...ref, process: proc };
+        if (d.role !== 'verify') fan.results[d.target] = { status: 'running', ...refFields(e), process: proc };
         else fan.results[d.target] = { ...fan.results[d.target]!, process: proc };
       } else if (d.step) step(s, d.step).process = proc;
       break;
@@ -240,28 +242,28 @@ function apply(s: IncidentState, e: StoredEvent): void {
       const st = step(s, d.step);
       const refused = d.refused.map((r) => r.target);
       const all = Array.isArray(d.all) && d.all.every(isStr) ? d.all : undefined;
-      if (d.selection === 'all' || !st.fanout) st.fanout = { targets: all ?? [...d.targets, ...refused.filter((r) => !d.targets.includes(r))], results: {}, plan: { ...d, ...ref } };
+      if (d.selection === 'all' || !st.fanout) st.fanout = { targets: all ?? [...d.targets, ...refused.filter((r) => !d.targets.includes(r))], results: {}, plan: { ...d, ...refFields(e) } };
       else {
-        st.fanout.plan = { ...d, ...ref };
+        st.fanout.plan = { ...d, ...refFields(e) };
         // The step's targets are its source's as of this plan; results of ones still there are kept.
         if (all) st.fanout.targets = [...all];
         for (const t of [...d.targets, ...refused]) if (!st.fanout.targets.includes(t)) st.fanout.targets.push(t);
       }
-      for (const t of d.targets) st.fanout.results[t] = { status: 'pending', ...ref };
-      for (const r of d.refused) st.fanout.results[r.target] = { status: 'refused', reason: r.reason, ...ref };
+      for (const t of d.targets) st.fanout.results[t] = { status: 'pending', ...refFields(e) };
+      for (const r of d.refused) st.fanout.results[r.target] = { status: 'refused', reason: r.reason, ...refFields(e) };
       break;
     }
     case 'target.finished': {
       const d = e.data as EventDataMap['target.finished'];
       const fan = s.steps[d.step]?.fanout;
-      if (fan) fan.results[d.target] = { status: d.status, ...(d.reason !== undefined ? { reason: d.reason } : {}), ...ref };
+      if (fan) fan.results[d.target] = { status: d.status, ...(d.reason !== undefined ? { reason: d.reason } : {}), ...refFields(e) };
       break;
     }
     case 'step.partial': {
       const d = e.data as EventDataMap['step.partial'];
-      setStep(s, d.step, 'partial', ref, d.reason);
+      setStep(s, d.step, 'partial', at, d.reason);
       const fan = s.steps[d.step]?.fanout;
-      if (fan) for (const t of d.not_run) if (fan.results[t]?.status === 'pending' || fan.results[t]?.status === 'running') fan.results[t] = { status: 'not-run', ...ref };
+      if (fan) for (const t of d.not_run) if (fan.results[t]?.status === 'pending' || fan.results[t]?.status === 'running') fan.results[t] = { status: 'not-run', ...refFields(e) };
       break;
     }
     case 'command.ran': {
@@ -313,7 +315,7 @@ function apply(s: IncidentState, e: StoredEvent): void {
     }
     case 'silence.created': {
       const d = e.data as EventDataMap['silence.created'];
-      s.silences.push({ id: d.silence_id, url: d.url, endsAt: d.ends_at, ...ref });
+      s.silences.push({ id: d.silence_id, url: d.url, endsAt: d.ends_at, ...refFields(e) });
       break;
     }
     case 'silence.expired': {

@@ -138,6 +138,16 @@ describe('--json output validates against docs/JSON.md', () => {
     valid('share-status', (await oncall(['share', 'status', '--json'], a)).stdout);
   }, 120_000);
 
+  it('drills: drill, drill list, drill end, incidents --drills', async () => {
+    const e = { ONCALL_HOME: join(t.dir, 'drills') };
+    valid('drill-list', (await oncall(['drill', 'list', '--json'], e)).stdout);
+    const d = valid('drill', (await oncall(['drill', '--scenario', 'pg-wal-write-surge', '--fast', '0', '--json'], e)).stdout) as { id: string };
+    await oncall(['step', 'run', 'slots', '--yes', '--incident', d.id], e);
+    const list = valid('incidents', (await oncall(['incidents', '--drills', '--json'], e)).stdout) as { incidents: { drill?: boolean }[] };
+    expect(list.incidents[0]?.drill).toBe(true);
+    valid('drill-end', (await oncall(['drill', 'end', '--incident', d.id, '--json'], e)).stdout);
+  }, 60_000);
+
   it('doctor, with Ollama missing: optional, exit 0', async () => {
     const r = await oncall(['doctor', '--json'], { ...env, OLLAMA_HOST: 'http://127.0.0.1:9' });
     expect(r.exitCode).toBe(0);
