@@ -52,6 +52,7 @@ export async function doctor(ctx: Context, opts: DoctorOptions): Promise<void> {
       : { name: 'incidents', ok: true, detail: `${ids.length} log${ids.length === 1 ? '' : 's'}, each a private regular file` });
   }
   checks.push({ name: 'lock', ok: true, detail: lockKind() === 'native' ? 'native (an open-file-description lock the kernel drops with its holder)' : `portable (a lock file beside each log, with dead-holder detection)${process.env.ONCALL_LOCK === 'portable' ? ': ONCALL_LOCK=portable' : ': the native addon does not load on this platform'}` });
+  checks.push(await sharingCheck(ctx));
   const cat = await catalogFor(ctx);
   checks.push({ name: 'runbooks', ok: cat.invalid.length === 0, detail: `${cat.entries.length} valid, ${cat.invalid.length} invalid`, ...(cat.invalid.length ? { fix: 'run `oncall runbooks validate`' } : {}) });
   const s = await hypothesisSettings(ctx, { ...(opts.model ? { model: opts.model } : {}) });
@@ -77,4 +78,20 @@ export async function doctor(ctx: Context, opts: DoctorOptions): Promise<void> {
   }
   const CODES = { 'data home': 'logWrite', incidents: 'unsafe', runbooks: 'invalidInput' } as const;
   if (failed) throw new ExitError(failed.code ?? CODES[failed.name as keyof typeof CODES] ?? 'usage', `not ready: ${failed.name}: ${failed.detail}`);
+}
+
+/** Sharing: optional, like the model; a failing remote is a warning (everything is recorded locally). */
+async function sharingCheck(ctx: Context): Promise<Check> {
+  const share = await import('../share/sync.js');
+  let cfg;
+  try {
+    cfg = share.shareConfig(ctx.home);
+  } catch (err) {
+    return { name: 'sharing', ok: false, optional: true, detail: (err as Error).message, fix: 'run `oncall share init REMOTE-URL` again' };
+  }
+  if (!cfg) return { name: 'sharing', ok: true, detail: 'not set up (oncall share init REMOTE-URL shares this home\'s incidents through git)' };
+  const st = share.readShareState(ctx.home);
+  const pending = Object.values(share.pendingOf(ctx.home, st)).reduce((a, b) => a + b, 0);
+  const detail = `${share.redactUrl(cfg.url)}; last success ${st.last_success ?? 'never'}; ${pending} record(s) not on the remote yet`;
+  return st.last_error ? { name: 'sharing', ok: false, optional: true, detail: `${detail}; last error: ${st.last_error}`, fix: 'oncall sync tries again; everything is recorded locally meanwhile' } : { name: 'sharing', ok: true, detail };
 }

@@ -74,16 +74,21 @@ export async function start(ctx: Context, opts: StartOptions): Promise<void> {
   // A shared home syncs in the background while the screen is up (share/background.ts).
   const shared = await sharing(ctx, id, config);
   let state;
+  let endDrill = false;
   try {
     const { hypothesisSettings } = await settingsLoading;
     const h = hypothesisSettings(ctx.env, config, { allowRemote: !!opts.allowRemote });
     if (!h.host.loopback) ctx.stderr.write(h.allowRemote ? `warning: OLLAMA_HOST ${h.host.url} is not on this machine: h will send incident data to it\n` : `warning: OLLAMA_HOST ${h.host.url} is not on this machine: h will send nothing there without --allow-remote\n`);
     const alertmanagerUrls = [ctx.env.ALERTMANAGER_URL, config.alertmanager?.url].filter((u): u is string => !!u);
-    state = await screens.runIncidentScreen({ ...tty, store, path: logPath(ctx.home, id), id, actor, cwd: ctx.cwd, defaultTimeoutMs, color: !ctx.env.NO_COLOR, secrets, alertmanagerUrls, hypotheses: { host: h.host, model: h.model, deadlines: h.deadlines, youFirst: h.youFirst, allowRemote: h.allowRemote, ...(h.numCtx ? { numCtx: h.numCtx } : {}) }, ...shared, loadDrill: async (info) => (await import('../drill/drill.js')).sourceOf(ctx.home, info) });
+    state = await screens.runIncidentScreen({ ...tty, store, path: logPath(ctx.home, id), id, actor, cwd: ctx.cwd, defaultTimeoutMs, color: !ctx.env.NO_COLOR, secrets, alertmanagerUrls, hypotheses: { host: h.host, model: h.model, deadlines: h.deadlines, youFirst: h.youFirst, allowRemote: h.allowRemote, ...(h.numCtx ? { numCtx: h.numCtx } : {}) }, ...shared, loadDrill: async (info) => (await import('../drill/drill.js')).sourceOf(ctx.home, info), onEndDrill: () => (endDrill = true) });
   } finally {
     store.close();
   }
-  ctx.stdout.write(`Incident ${id} (${state.status}); ${state.eventCount} events recorded. Resume with: oncall start --incident ${id.slice(-4)}\n`);
+  if (endDrill) {
+    const { drillEnd } = await import('./drill.js');
+    return drillEnd(ctx, { incident: id, ...(opts.operator ? { operator: opts.operator } : {}) });
+  }
+  ctx.stdout.write(`${state.drill ? 'Drill' : 'Incident'} ${id} (${state.status}); ${state.eventCount} events recorded. Resume with: oncall start --incident ${id.slice(-4)}${state.drill && !state.drill.ended ? `; end it with: oncall drill end --incident ${id.slice(-4)}` : ''}\n`);
 }
 
 /** This home's replica and, when it shares and the config allows, a background sync for the screen. */

@@ -54,6 +54,8 @@ export interface AppProps {
   alertmanagerUrls?: string[];
   /** A drill's source (the original incident or scenario), read when a step is replayed. */
   loadDrill?: (info: DrillInfo) => Promise<DrillSource>;
+  /** Called when the trainee quits a drill choosing to end it. */
+  onEndDrill?: () => void;
   /** A shared home's background sync: its state is shown under the header. */
   sync?: { replica: string; runner: BackgroundSync };
   onExit?: () => void;
@@ -82,7 +84,7 @@ function shownValue(param: { name: string; secret?: boolean }, value: string): s
   return JSON.stringify(v.length > 60 ? `${v.slice(0, 59)}…` : v);
 }
 
-export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, pollMs = 250, secrets: givenSecrets, hypotheses: hypoSettings, alertmanagerUrls, sync, loadDrill, onExit }: AppProps) {
+export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, pollMs = 250, secrets: givenSecrets, hypotheses: hypoSettings, alertmanagerUrls, sync, loadDrill, onEndDrill, onExit }: AppProps) {
   const [syncStatus, setSyncStatus] = useState<SyncStatus | undefined>(sync?.runner.status);
   useEffect(() => sync?.runner.subscribe(setSyncStatus), [sync]);
   const { exit } = useApp();
@@ -230,10 +232,11 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
   // A drill's recorded runs, read from its source once per screen.
   // Read after the first frame: a drill's first paint does not wait for the original's log.
   const drillSource = useRef<DrillSource | undefined>(undefined);
+  const drillLoading = useRef<Promise<unknown> | undefined>(undefined);
   const drillInfo = incident.drill?.info;
   useEffect(() => {
-    if (!drillInfo || !loadDrill || drillSource.current) return;
-    loadDrill(drillInfo).then((src) => (drillSource.current = src), (err: Error) => dispatch({ type: 'message', text: `DRILL: cannot read what to replay: ${err.message}`, tone: 'error' }));
+    if (!drillInfo || !loadDrill || drillLoading.current) return;
+    drillLoading.current = loadDrill(drillInfo).then((src) => (drillSource.current = src), (err: Error) => dispatch({ type: 'message', text: `DRILL: cannot read what to replay: ${err.message}`, tone: 'error' }));
   }, [drillInfo, loadDrill]);
   const recordedRun = useCallback((stepId: string) => {
     if (!drillSource.current) return undefined;
@@ -275,7 +278,11 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
           });
         }
         const p = prepareStep(state, effect.stepId, { cwd, defaultTimeoutMs, secrets: secrets.current });
-        if (p.ok && state.drill && !drillSource.current) return dispatch({ type: 'message', text: 'DRILL: still reading the original\'s record; try again in a moment', tone: 'error' });
+        // r pressed before the original's record was read: carry on once it is.
+        if (p.ok && state.drill && !drillSource.current) {
+          if (drillLoading.current) void drillLoading.current.then(() => drillSource.current && performRef.current(effect));
+          return dispatch({ type: 'message', text: 'DRILL: reading the original\'s record…' });
+        }
         if (p.ok && state.drill && !recordedRun(effect.stepId)) return dispatch({ type: 'message', text: `DRILL: the original never ran ${effect.stepId}: there is no recorded output to replay (skip it, or mark it done)`, tone: 'error' });
         if (!p.ok) {
           if (p.reason === 'missing-params') {
@@ -495,6 +502,11 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         abortRef.current?.abort();
         return dispatch({ type: 'message', text: 'cancelling: SIGTERM to the command\'s process group, SIGKILL after 2 s' });
       case 'quit':
+        // Quitting a drill asks whether to end it: the debrief is the point of the exercise.
+        if (state.drill && !state.drill.ended && !effect.confirmed && !ui.running) {
+          return dispatch({ type: 'confirm', confirm: { title: 'End the drill?', lines: ['y: end it now; the debrief (the drill beside the original) prints when the screen closes, and is recorded', 'any other key: quit and leave the drill open (oncall drill end later)'], onYes: { kind: 'quit', confirmed: true, endDrill: true }, onNo: { kind: 'quit', confirmed: true } } });
+        }
+        if (effect.endDrill) onEndDrill?.();
         abortRef.current?.abort();
         if (hypoAbort.current) {
           quitAfterHypo.current = true;
@@ -505,7 +517,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         exit();
         return;
     }
-  }, [actor, consume, cwd, defaultTimeoutMs, exit, follower, onExit, record, store, refresh, hypoSettings, showFull, causes, ui.hypo, ui.mode, ui.message, detailInput, selectedStep, hideModel, alertmanagerUrls, recordedRun]);
+  }, [actor, consume, cwd, defaultTimeoutMs, exit, follower, onExit, record, store, refresh, hypoSettings, showFull, causes, ui.hypo, ui.mode, ui.message, detailInput, selectedStep, hideModel, alertmanagerUrls, recordedRun, onEndDrill, ui.running]);
 
   const performRef = useRef(perform);
   performRef.current = perform;

@@ -40,6 +40,7 @@ export interface ScreenOptions extends Tty {
   replica?: string;
   /** A drill's source, read when the screen shows a drill (start.ts gives it). */
   loadDrill?: AppProps['loadDrill'];
+  onEndDrill?: () => void;
   /** A shared home's background sync (started here, stopped when the screen ends). */
   sync?: BackgroundSync;
 }
@@ -51,7 +52,7 @@ export async function runIncidentScreen(o: ScreenOptions): Promise<IncidentState
   // paste on, so pasted text is told apart from keys typed fast.
   o.stdout.write('\u001b[?1049h\u001b[H\u001b[?2004h');
   try {
-    const app = render(createElement(App, { store: o.store, follower, actor: o.actor, cwd: o.cwd, defaultTimeoutMs: o.defaultTimeoutMs, color: o.color, ...(o.secrets ? { secrets: o.secrets } : {}), ...(o.hypotheses ? { hypotheses: o.hypotheses } : {}), ...(o.alertmanagerUrls ? { alertmanagerUrls: o.alertmanagerUrls } : {}), ...(o.sync && o.replica ? { sync: { replica: o.replica, runner: o.sync } } : {}), ...(o.loadDrill ? { loadDrill: o.loadDrill } : {}) }), { exitOnCtrlC: false, stdout: o.stdout, stdin: o.stdin, patchConsole: false });
+    const app = render(createElement(App, { store: o.store, follower, actor: o.actor, cwd: o.cwd, defaultTimeoutMs: o.defaultTimeoutMs, color: o.color, ...(o.secrets ? { secrets: o.secrets } : {}), ...(o.hypotheses ? { hypotheses: o.hypotheses } : {}), ...(o.alertmanagerUrls ? { alertmanagerUrls: o.alertmanagerUrls } : {}), ...(o.sync && o.replica ? { sync: { replica: o.replica, runner: o.sync } } : {}), ...(o.loadDrill ? { loadDrill: o.loadDrill } : {}), ...(o.onEndDrill ? { onEndDrill: o.onEndDrill } : {}) }), { exitOnCtrlC: false, stdout: o.stdout, stdin: o.stdin, patchConsole: false });
     // The first frame is out: load the process runner now, so the first command starts at once.
     setTimeout(preloadExec, 0);
     o.sync?.start();

@@ -37,7 +37,8 @@ export type Effect =
   | { kind: 'plan-silence'; duration: string }
   | { kind: 'silence'; duration: string }
   | { kind: 'cancel-run' }
-  | { kind: 'quit' };
+  /** `confirmed`: a drill's end was asked about already; `endDrill`: end it (the debrief prints when the screen closes). */
+  | { kind: 'quit'; confirmed?: boolean; endDrill?: boolean };
 
 export interface ConfirmView {
   /** The question; default "Run this command?". */

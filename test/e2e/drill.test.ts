@@ -201,8 +201,13 @@ describe('the drill screen', () => {
       await tmux.keys('n');
       await tmux.waitFor('action recorded', 10_000);
       expect(existsSync(marker)).toBe(false);
+      // Quitting a drill asks whether to end it; y prints the debrief once the screen closes.
       await tmux.keys('q');
-      await tmux.waitFor('[exited 0]', 15_000);
+      await tmux.waitFor('End the drill?', 10_000);
+      await tmux.keys('y');
+      const after = await tmux.waitFor('[exited 0]', 15_000);
+      expect(after).toContain('DRILL DEBRIEF');
+      expect(after).toContain('Root cause, as the original found it:');
     } finally {
       await tmux.kill();
     }
@@ -210,5 +215,6 @@ describe('the drill screen', () => {
     const log = (await oncall(['log', '--incident', id], env)).stdout;
     expect(log).toContain('would run (DRILL, not run): touch');
     expect(log).toContain('[replayed, nothing ran]');
+    expect(log).toContain('DRILL ended: debrief recorded');
   }, 90_000);
 });
