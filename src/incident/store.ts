@@ -186,7 +186,10 @@ export class IncidentStore {
       if (data === undefined) return undefined;
       const now = this.clock.now();
       // The hybrid logical clock: above the wall clock, this chain and every other replica's record on disk.
-      const hlc = Math.max(now.getTime() * 1000, tail.clock + 1, peer.clock + 1);
+      // A peer clock more than a day ahead of this machine's is not trusted (a crafted file could push every later record past the last safe integer).
+      const peerClock = peer.clock <= now.getTime() * 1000 + 86_400_000_000 ? peer.clock : 0;
+      const hlc = Math.max(now.getTime() * 1000, tail.clock + 1, peerClock + 1);
+      if (!Number.isSafeInteger(hlc)) throw new LogWriteError(`the log's clock is out of range (${hlc}): a record claims a time far in the future`, 'run `oncall log verify` and look at the last records of each replica');
       const body: Omit<StoredEvent<T>, 'hash'> = {
         seq: tail.seq + 1,
         id: randomUUID(),

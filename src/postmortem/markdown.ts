@@ -234,7 +234,8 @@ export function* renderMarkdownParts(pm: Postmortem): Generator<string> {
   const g = pm.integrity;
   L.push('', '### Log integrity', '');
   L.push(`- Events: ${g.events}; chain ${g.verified ? 'verifies' : `**FAILS at seq ${g.first_bad_seq}**: ${md(g.reason ?? '')}`}`);
-  L.push(`- Covers seq 1..${g.events} (head hash ${codeSpan(g.head)}); \`oncall log verify --upto ${g.events}\` prints the same head, whatever was written after this export`);
+  // A shared incident: each replica's line below has its own head and command.
+  if (!g.replicas) L.push(`- Covers seq 1..${g.events} (head hash ${codeSpan(g.head)}); \`oncall log verify --upto ${g.events}\` prints the same head, whatever was written after this export`);
   L.push(`- Log file sha256: ${codeSpan(g.log_sha256)}`);
   for (const r of g.replicas ?? []) L.push(`- Replica ${codeSpan(r.replica)}${r.origin ? ' (opened the incident)' : ''}: ${r.events} events, ${r.verified ? 'chain verifies' : `**FAILS at seq ${r.first_bad_seq}**: ${md(r.reason ?? '')}`}; head ${codeSpan(r.head)}; file sha256 ${codeSpan(r.log_sha256)}; \`oncall log verify --upto ${r.origin ? '' : `${r.replica}:`}${r.events}\``);
   L.push(`- Torn lines skipped: ${g.torn_lines.length}${g.torn_lines.length ? ` (${g.torn_lines.map((t) => `line ${t.line}, ${t.bytes} bytes`).join('; ')})` : ''}`);

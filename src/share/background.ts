@@ -9,8 +9,8 @@ import { logPath } from '../incident/store.js';
 import { syncRound, type SyncResult } from './sync.js';
 
 export interface SyncStatus {
-  /** This incident's records not on the remote yet. */
-  pending: number;
+  /** This incident's records not on the remote yet; undefined until a round has finished. */
+  pending?: number;
   lastSuccess?: string;
   /** The last round's failure, one line; cleared by a success. */
   error?: string;
@@ -21,7 +21,7 @@ const DEBOUNCE_MS = 150;
 const TICK_MS = 100;
 
 export class BackgroundSync {
-  status: SyncStatus = { pending: 0, running: false };
+  status: SyncStatus = { running: false };
   private timer: NodeJS.Timeout | undefined;
   private lastRound = 0;
   private lastSize = -1;

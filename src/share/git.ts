@@ -37,13 +37,13 @@ export function git(o: GitOptions, args: string[], opts: { input?: Buffer | stri
       ...o.env,
       GIT_DIR: o.gitDir,
       GIT_TERMINAL_PROMPT: '0',
-      // ssh without a terminal must fail, not ask for a passphrase or a host key answer.
-      GIT_SSH_COMMAND: o.env.GIT_SSH_COMMAND ?? 'ssh -o BatchMode=yes',
       LC_ALL: 'C',
     };
     let child;
     try {
-      child = spawn('git', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      // A session of its own, without a controlling terminal: ssh (run with the user's own
+      // settings) fails instead of asking for a passphrase or a host key over the screen.
+      child = spawn('git', args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     } catch (err) {
       reject(err);
       return;

@@ -19,7 +19,7 @@ import { readLogFile } from '../incident/reader.js';
 import { ensureHomeReplica, homeReplica, REPLICA_ID, REPLICAS_DIR, type ReplicaInfo } from '../incident/replicas.js';
 import { ensureHome, incidentsDir, logPath } from '../incident/store.js';
 import { AtomicFile } from '../util/atomic-write.js';
-import { readSmallFile } from '../util/safe-fs.js';
+import { checkFolder, readSmallFile } from '../util/safe-fs.js';
 import { git, GitError, gitText, type GitOptions } from './git.js';
 
 export const BRANCH = 'main';
@@ -152,7 +152,7 @@ export async function syncRound(home: string, opts: SyncOptions): Promise<SyncRe
   const lockPath = join(dir, 'sync.lock');
   const fd = openSync(lockPath, 'a+', 0o600);
   const lock = logLock(fd, lockPath, opts.wait ? 120_000 : 0);
-  const state = readShareState(home);
+  let state = readShareState(home);
   try {
     try {
       lock.lock();
@@ -160,6 +160,8 @@ export async function syncRound(home: string, opts: SyncOptions): Promise<SyncRe
       if (err instanceof LogWriteError && !opts.wait) return { ok: false, busy: true, pushed: 0, received: 0, changed: [], refused: [], pending: pendingOf(home, state), state };
       throw err;
     }
+    // Read under the lock: a round that waited for another must not write back what it read before.
+    state = readShareState(home);
     const round = new Round(home, me, { gitDir: join(dir, 'repo.git'), env: opts.env }, state, opts.incident, opts.files ?? []);
     state.last_attempt = now().toISOString();
     let result: Omit<SyncResult, 'state' | 'pending'>;
@@ -210,7 +212,9 @@ export function pendingOf(home: string, state: ShareState): Record<string, numbe
     if (known && known.size === size) count = known.count;
     else {
       try {
-        count = readLogFile(logPath(home, id)).events.length;
+        const events = readLogFile(logPath(home, id)).events;
+        // Drills are never pushed (Round.addOwn): nothing of them is pending.
+        count = events[1]?.type === 'drill.started' ? 0 : events.length;
       } catch {
         continue;
       }
@@ -259,7 +263,7 @@ class Round {
         await git(this.o, ['update-ref', LOCAL_REF, commit]);
         await git(this.o, ['update-ref', REMOTE_REF, commit]);
         this.markPushed(merged, own);
-        return { ok: true, pushed: own.reduce((n, x) => n + x.added, 0), received: this.received, changed: [...this.changed], refused };
+        return { ok: true, pushed: await this.ownLines(merged) - await this.ownLines(remoteTree), received: this.received, changed: [...this.changed], refused };
       }
       // Keep what was built: the next round starts from it even if the remote stays away.
       await git(this.o, ['update-ref', LOCAL_REF, commit]);
@@ -352,6 +356,11 @@ class Round {
       // Only the chain: whole records, each the next of the one before. A torn line never leaves this machine.
       const events = readLogFile(log).events;
       if (events.length === 0) continue;
+      // A drill is one person's practice: it stays on this machine.
+      if (events[1]?.type === 'drill.started') {
+        this.state.own[id] = { size, blob: have ?? '', count: 0 };
+        continue;
+      }
       const content = Buffer.from(`${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
       const before = have ? await this.blob(have) : Buffer.alloc(0);
       if (have && !isPrefix(before, content)) {
@@ -392,6 +401,9 @@ class Round {
         continue;
       }
       mkdirSync(join(dir, REPLICAS_DIR), { recursive: true, mode: 0o700 });
+      // Never through a symlinked or loose folder: the same checks as every reader makes.
+      checkFolder(dir, 'the incident folder');
+      checkFolder(join(dir, REPLICAS_DIR), 'the replicas folder');
       const f = new AtomicFile(file);
       try {
         f.write(content);
@@ -458,6 +470,13 @@ class Round {
     }
   }
 
+  /** This home's records in a tree: what a push adds is the difference, whatever an earlier failed round left in the local branch. */
+  private async ownLines(tree: Tree): Promise<number> {
+    let n = 0;
+    for (const [path, sha] of tree) if (path.endsWith(`/${this.me.id}.jsonl`) && LOG_PATH.test(path)) n += lineCount(await this.blob(sha));
+    return n;
+  }
+
   private markPushed(tree: Tree, _own: unknown): void {
     for (const [id, known] of Object.entries(this.state.own)) {
       if (tree.get(`incidents/${id}/${this.me.id}.jsonl`) === known.blob) this.state.pushed[id] = known.count;
@@ -518,8 +537,9 @@ function sameTree(a: Tree, b: Tree): boolean {
   return true;
 }
 
+/** `a` is whole lines at the start of `b`: an append-only file that only grew. */
 function isPrefix(a: Buffer, b: Buffer): boolean {
-  return a.length <= b.length && b.subarray(0, a.length).equals(a);
+  return a.length <= b.length && (a.length === 0 || a[a.length - 1] === 10) && b.subarray(0, a.length).equals(a);
 }
 
 function lineCount(b: Buffer): number {

@@ -253,6 +253,8 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         if (busy) return dispatch({ type: 'message', text: `not run: ${busy}`, tone: 'error' });
         const fanStep = state.runbook?.runbook.steps.find((s) => s.id === effect.stepId);
         if (fanStep?.targets) {
+          // Never for real in a drill: a step over many targets is not replayed, so it is refused.
+          if (state.drill) return dispatch({ type: 'message', text: `DRILL: ${effect.stepId} runs over many targets, and drills do not replay those: nothing runs (mark it done, or skip it)`, tone: 'error' });
           const from = fanStep.targets.from_command;
           if (from !== undefined && !discovered.current[effect.stepId]) {
             return dispatch({ type: 'confirm', confirm: { title: `Find the targets of ${effect.stepId}?`, lines: [`argv: ${redact(Array.isArray(from) ? from.map(shellQuote).join(' ') : `/bin/sh -c ${shellQuote(from)}`)}`, 'read-only (the runbook says so); the plan is shown before anything else runs'], onYes: { kind: 'discover', stepId: effect.stepId } } });
@@ -327,6 +329,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         return;
       }
       case 'discover': {
+        if (state.drill) return dispatch({ type: 'message', text: `DRILL: ${effect.stepId} runs over many targets, and drills do not replay those: nothing runs (mark it done, or skip it)`, tone: 'error' });
         const ac = new AbortController();
         abortRef.current = ac;
         dispatch({ type: 'run-started', label: `finding the targets of ${effect.stepId}`, stepId: effect.stepId, at: Date.now() });
@@ -345,6 +348,7 @@ export function App({ store, follower, actor, cwd, defaultTimeoutMs, color, poll
         return;
       }
       case 'run-fanout': {
+        if (state.drill) return dispatch({ type: 'message', text: `DRILL: ${effect.stepId} runs over many targets, and drills do not replay those: nothing runs (mark it done, or skip it)`, tone: 'error' });
         const planned = planFanout(state, effect.stepId, { cwd, defaultTimeoutMs, secrets: secrets.current, selection: effect.selection, ...(discovered.current[effect.stepId] ? { discovered: discovered.current[effect.stepId] } : {}) });
         if (!planned.ok) return dispatch({ type: 'message', text: `not run: ${planned.reason}`, tone: 'error' });
         delete discovered.current[effect.stepId];

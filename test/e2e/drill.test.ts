@@ -193,6 +193,11 @@ describe('the drill screen', () => {
       const s = await tmux.waitFor('REPLAYED (drill: nothing ran)', 10_000);
       expect(s).toContain('CrashLoopBackOff');
       expect(s).toContain('[replayed] get-pod done');
+      // A step over many targets (restart-pods: kubectl delete pod per target) is refused, never run.
+      for (let i = 0; i < 8; i++) await tmux.keys('j');
+      await tmux.waitFor('restart-pods', 5_000);
+      await tmux.keys('r');
+      await tmux.waitFor('drills do not replay those: nothing runs', 10_000);
       // a $ COMMAND: any key but y records it as "would run"; nothing runs.
       await tmux.keys('a');
       await tmux.type(`$ touch ${marker}`);

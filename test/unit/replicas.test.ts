@@ -98,15 +98,38 @@ describe('logs written before sharing', () => {
     const dir = join(home, 'incidents', '20261129-1000-join');
     mkdirSync(join(dir, 'replicas'), { recursive: true, mode: 0o700 });
     writeFileSync(join(home, 'replica.json'), JSON.stringify({ id: 'mmmmmm', label: 'me@here' }), { mode: 0o600 });
-    const theirs = chain([{ type: 'incident.opened', ts: '2026-11-29T10:00:00.000Z', hlc: 9_000_000_000_000_000 }]);
+    // The other machine's clock runs an hour ahead of this one's: this record still sorts after it.
+    const ahead = Date.parse('2026-11-29T11:00:00.000Z') * 1000;
+    const theirs = chain([{ type: 'incident.opened', ts: '2026-11-29T11:00:00.000Z', hlc: ahead }]);
     writeFileSync(join(dir, 'replicas', 'pppppp.jsonl'), `${JSON.stringify(theirs[0])}\n`, { mode: 0o600 });
-    const store = new IncidentStore(join(dir, 'log.jsonl'));
+    const store = new IncidentStore(join(dir, 'log.jsonl'), { now: () => new Date('2026-11-29T10:00:00.000Z') });
     const e = store.append({ type: 'note.added', actor: { kind: 'human', name: 'me' }, data: { text: 'joined' } });
     store.close();
-    expect(e.hlc).toBe(9_000_000_000_000_001);
+    expect(e.hlc).toBe(ahead + 1);
     expect(refOf(e)).toBe('mmmmmm:1');
     const m = readIncidentFiles(join(dir, 'log.jsonl'), dir, 'mmmmmm');
     expect(m.events.map((x) => refOf(x))).toEqual(['1', 'mmmmmm:1']);
+  });
+});
+
+describe('a crafted peer clock', () => {
+  it('a peer record claiming a clock far in the future is not followed: the next record stays a safe integer and the chain verifies', () => {
+    const home = join(t.dir, 'home3');
+    const dir = join(home, 'incidents', '20261129-1100-clck');
+    mkdirSync(join(dir, 'replicas'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(home, 'replica.json'), JSON.stringify({ id: 'nnnnnn', label: 'me@here' }), { mode: 0o600 });
+    const theirs = chain([{ type: 'incident.opened', ts: '2026-11-29T11:00:00.000Z', hlc: Number.MAX_SAFE_INTEGER }]);
+    writeFileSync(join(dir, 'replicas', 'qqqqqq.jsonl'), `${JSON.stringify(theirs[0])}\n`, { mode: 0o600 });
+    const now = new Date('2026-11-29T11:05:00.000Z');
+    const store = new IncidentStore(join(dir, 'log.jsonl'), { now: () => now });
+    const a = store.append({ type: 'note.added', actor: { kind: 'human', name: 'me' }, data: { text: 'one' } });
+    const b = store.append({ type: 'note.added', actor: { kind: 'human', name: 'me' }, data: { text: 'two' } });
+    store.close();
+    expect(a.hlc).toBe(now.getTime() * 1000);
+    expect(b.hlc).toBe(now.getTime() * 1000 + 1);
+    const own = readLogFile(join(dir, 'log.jsonl'));
+    expect(own.torn).toEqual([]);
+    expect(verifyEvents(own.events)).toMatchObject({ ok: true, count: 2 });
   });
 });
 

@@ -31,7 +31,7 @@ export function Header({ state, now, width, color }: { state: IncidentState; now
 export function syncLine(s: SyncStatus, replica: string, now: number): { text: string; error: boolean } {
   const age = s.lastSuccess ? Math.max(0, Math.round((now - Date.parse(s.lastSuccess)) / 1000)) : undefined;
   const when = age === undefined ? 'not synced yet' : `synced ${age < 60 ? `${age} s` : age < 3600 ? `${Math.round(age / 60)} min` : `${Math.round(age / 3600)} h`} ago`;
-  const pending = s.pending > 0 ? `${s.pending} not on the remote yet` : 'all recorded here is on the remote';
+  const pending = s.pending === undefined ? 'syncing' : s.pending > 0 ? `${s.pending} not on the remote yet` : 'all recorded here is on the remote';
   return { text: `shared · replica ${replica} · ${pending} · ${when}${s.error ? ` · SYNC FAILED: ${s.error}` : ''}`, error: !!s.error };
 }
 
