@@ -112,12 +112,18 @@ export async function* executeStep(store: IncidentStore, actor: Actor, cmd: Prep
     }
     throw err;
   }
+  yield recordOutcome(store, actor, cmd, r);
+}
+
+/** The step's outcome as its `expect` judges the result, recorded; what the caller is told. Shared with drills' replays. */
+export function recordOutcome(store: IncidentStore, actor: Actor, cmd: Pick<PreparedCommand, 'step' | 'shell'>, r: RunResult): Extract<StepProgress, { type: 'recorded' }> {
+  const step = cmd.step;
   const v = judge(step, r, cmd.shell);
   const e = v.ok
     ? store.append({ type: 'step.completed', actor, data: { step: step.id, via: 'command' } })
     : store.append({ type: 'step.failed', actor, data: { step: step.id, reason: v.reason! } });
   const next = v.ok ? step.next : step.on_fail;
-  yield { type: 'recorded', ok: v.ok, ...(v.reason ? { reason: v.reason } : {}), ...(next ? { next } : {}), seq: e.seq, ...(e.replica ? { replica: e.replica } : {}), ref: refOf(e) };
+  return { type: 'recorded', ok: v.ok, ...(v.reason ? { reason: v.reason } : {}), ...(next ? { next } : {}), seq: e.seq, ...(e.replica ? { replica: e.replica } : {}), ref: refOf(e) };
 }
 
 /** A command the operator typed (recorded as an action outside the runbook). Runs with /bin/sh -c, as typed. */

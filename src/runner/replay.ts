@@ -4,11 +4,10 @@
  * `expect`, as a real run would be. The same events as executeStep, so every view works as is.
  */
 import type { Actor } from '../incident/events.js';
-import { refOf } from '../incident/replicas.js';
 import type { IncidentStore } from '../incident/store.js';
 import type { RecordedRun } from '../drill/drill.js';
 import type { ExecEvent, RunResult } from '../exec/run.js';
-import { commandRecord, fitRecord, judge, type StepProgress } from './execute.js';
+import { commandRecord, fitRecord, recordOutcome, type StepProgress } from './execute.js';
 import type { PreparedCommand } from './prepare.js';
 
 /** Which recorded run the drill's n-th run of a step shows: the n-th, and the last one after that. */
@@ -39,10 +38,5 @@ export async function* replayStep(store: IncidentStore, actor: Actor, cmd: Prepa
     : { exitCode: run.exit_code, signal: run.signal, durationMs: run.duration_ms, timedOut: run.timed_out, cancelled: run.cancelled, ...(run.error ? { spawnError: run.error } : {}), stdout: run.stdout, stderr: run.stderr };
   yield { type: 'finished', result: r };
   store.append({ type: 'command.ran', actor, data: { ...fitRecord(commandRecord(cmd, r, step.id)), replayed: run.from } });
-  const v = judge(step, r, cmd.shell);
-  const e = v.ok
-    ? store.append({ type: 'step.completed', actor, data: { step: step.id, via: 'command' } })
-    : store.append({ type: 'step.failed', actor, data: { step: step.id, reason: v.reason! } });
-  const next = v.ok ? step.next : step.on_fail;
-  yield { type: 'recorded', ok: v.ok, ...(v.reason ? { reason: v.reason } : {}), ...(next ? { next } : {}), seq: e.seq, ...(e.replica ? { replica: e.replica } : {}), ref: refOf(e) };
+  yield recordOutcome(store, actor, cmd, r);
 }
