@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import { homeReplica } from '../incident/replicas.js';
 import { operator, print, printJson, type Context } from './context.js';
 import { table } from './shared.js';
-import type { SyncResult } from '../share/sync.js';
+import { refusalLine, type SyncResult } from '../share/sync.js';
 
 export interface ShareInitOptions {
   operator?: string;
@@ -27,7 +27,7 @@ export async function shareInit(ctx: Context, url: string, opts: ShareInitOption
 /** One line for a failed round: exit 5 when the remote rewrote history, 18 when it could not be reached or took nothing. */
 export function failure(r: SyncResult): UserError {
   const x = r.refused[0];
-  if (x) return new UserError(`incident ${x.incident}: the remote's copy of replica ${x.replica} differs from this home's at seq ${x.seq} (${x.why})${r.refused.length > 1 ? ` (and ${r.refused.length - 1} more)` : ''}; this home's copy is kept and nothing was pushed`, { code: 'logCorrupt', hint: 'someone rewrote the remote\'s history: restore it from a home that has the records (push them back), then sync again' });
+  if (x) return new UserError(`${refusalLine(x)}${r.refused.length > 1 ? ` (and ${r.refused.length - 1} more)` : ''}; nothing was pushed`, { code: 'logCorrupt', hint: 'someone rewrote the remote\'s history: restore it from a home that has the records (push them back), then sync again' });
   return new UserError(`sync failed: ${r.error ?? 'unknown error'}; everything is recorded locally, and the next sync catches up`, { code: 'syncFailed' });
 }
 

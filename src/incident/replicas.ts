@@ -99,13 +99,6 @@ export function clockOf(r: StoredEvent, before: number): number {
   return c > before ? c : before + 1;
 }
 
-/** The clock of the last record of a chain (0 for none). */
-export function lastClock(events: readonly StoredEvent[]): number {
-  let c = 0;
-  for (const e of events) c = clockOf(e, c);
-  return c;
-}
-
 export interface ReplicaRead {
   /** The replica's id; for this home's own file, its id when it has one, else ''. */
   replica: string;

@@ -78,7 +78,8 @@ export class BackgroundSync {
     }
     if (this.stopped) return;
     if (r?.busy) return this.set({ running: false });
-    if (r && !r.ok) error = r.error ?? (r.refused[0] ? `the remote's copy of replica ${r.refused[0].replica} differs at seq ${r.refused[0].seq}: run oncall sync` : 'failed');
+    // The round's own one-line account (its error, or the first refusal), as `share status` shows it.
+    if (r && !r.ok) error = r.state.last_error ?? 'failed';
     const { error: _e, ...rest } = this.status;
     this.status = { ...rest, running: false, pending: r ? r.pending[this.incident] ?? 0 : this.status.pending, ...(r?.ok ? { lastSuccess: r.state.last_success } : {}), ...(error ? { error } : {}) } as SyncStatus;
     for (const l of this.listeners) l(this.status);

@@ -254,7 +254,7 @@ class Round {
       const unchanged = own.length === 0 && sameTree(merged, remoteTree);
       if (unchanged) {
         if (remote && remote !== local) await git(this.o, ['update-ref', LOCAL_REF, remote]);
-        this.markPushed(merged, own);
+        this.markPushed(merged);
         return { ok: true, pushed: 0, received: this.received, changed: [...this.changed], refused };
       }
       const commit = await this.commit(merged, [remote, local !== remote && local && !(remote && (await this.isAncestor(local, remote))) ? local : undefined], own);
@@ -262,7 +262,7 @@ class Round {
       if (pushed === true) {
         await git(this.o, ['update-ref', LOCAL_REF, commit]);
         await git(this.o, ['update-ref', REMOTE_REF, commit]);
-        this.markPushed(merged, own);
+        this.markPushed(merged);
         return { ok: true, pushed: await this.ownLines(merged) - await this.ownLines(remoteTree), received: this.received, changed: [...this.changed], refused };
       }
       // Keep what was built: the next round starts from it even if the remote stays away.
@@ -477,7 +477,7 @@ class Round {
     return n;
   }
 
-  private markPushed(tree: Tree, _own: unknown): void {
+  private markPushed(tree: Tree): void {
     for (const [id, known] of Object.entries(this.state.own)) {
       if (tree.get(`incidents/${id}/${this.me.id}.jsonl`) === known.blob) this.state.pushed[id] = known.count;
     }
